@@ -1,0 +1,32 @@
+"""The `ansinh` command.
+
+`ansinh quote|retirement|pension ...` compute from the law's parameters table (the
+database's copy when there is one, the shipped defaults otherwise); every other
+subcommand is a Django management command (`ansinh migrate`, `ansinh demo`, ...).
+"""
+
+import os
+import sys
+
+RULE_COMMANDS = {"quote", "retirement", "pension"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ansinh.settings")
+    if len(argv) > 1 and argv[1] in RULE_COMMANDS:
+        import django
+
+        django.setup()
+        from ansinh.parameters.table import current_table
+        from ansinh.rules.cli import main as rules_main
+
+        return rules_main(argv[1:], table=current_table(fallback=True))
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

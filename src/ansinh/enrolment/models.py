@@ -1,0 +1,201 @@
+"""VSI and HI enrolments, receipts and the month-by-month voluntary contribution history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ansinh.accounts.scope import ScopedQuerySet
+
+
+class PaymentMethod(models.TextChoices):
+    MONTHLY = "1", _("Monthly")
+    QUARTERLY = "3", _("Every 3 months")
+    HALF_YEARLY = "6", _("Every 6 months")
+    YEARLY = "12", _("Every 12 months")
+    ADVANCE = "advance", _("Lump sum for future years")
+    MISSING_YEARS = "missing", _("Lump sum for missing years")
+
+    @classmethod
+    def period_months(cls, method: str, years: int = 0) -> int:
+        if method in (cls.ADVANCE, cls.MISSING_YEARS):
+            return 12 * max(years, 1)
+        return int(method)
+
+
+class VsiStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended (missed a deadline)")
+    STOPPED = "stopped", _("Stopped")
+
+
+class StopReason(models.TextChoices):
+    COMPULSORY = "compulsory", _("Moved to compulsory insurance")
+    WITHDRAWAL = "withdrawal", _("Withdrew a lump sum")
+    RETIRED = "retired", _("Retired (pension)")
+    DIED = "died", _("Died")
+
+
+class VsiEnrolment(models.Model):
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="vsi_enrolments"
+    )
+    start_month = models.DateField(_("first month"))
+    income = models.PositiveBigIntegerField(_("chosen monthly income"))
+    method = models.CharField(
+        _("payment method"), max_length=8, choices=PaymentMethod.choices, default="1"
+    )
+    lump_years = models.PositiveSmallIntegerField(_("years (lump sums)"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=VsiStatus.choices, default=VsiStatus.ACTIVE
+    )
+    stop_reason = models.CharField(
+        _("reason stopped"), max_length=12, choices=StopReason.choices, blank=True
+    )
+    status_since = models.DateField(_("status since"), null=True, blank=True)
+    paid_through = models.DateField(_("paid through"), null=True, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_person_path = "person__"
+
+    class Meta:
+        verbose_name = _("voluntary social insurance enrolment")
+        constraints = [
+            models.UniqueConstraint(
+                "person",
+                condition=~Q(status="stopped"),
+                name="one_open_vsi_enrolment_per_person",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "paid_through"])]
+
+    def __str__(self):
+        return _("VSI %(person)s from %(month)s") % {
+            "person": self.person.full_name,
+            "month": self.start_month.strftime("%m/%Y"),
+        }
+
+    @property
+    def period_months(self) -> int:
+        return PaymentMethod.period_months(self.method, self.lump_years)
+
+
+class HiStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    LAPSED = "lapsed", _("Lapsed")
+    STOPPED = "stopped", _("Stopped")
+
+
+class HiEnrolment(models.Model):
+    """One member of a household in household health insurance."""
+
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="hi_enrolments"
+    )
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, related_name="hi_enrolments"
+    )
+    member_order = models.PositiveSmallIntegerField(_("member order"), default=1)
+    period_months = models.PositiveSmallIntegerField(_("card period (months)"), default=12)
+    start_month = models.DateField(_("first month"))
+    card_from = models.DateField(_("card valid from"), null=True, blank=True)
+    card_to = models.DateField(_("card valid to"), null=True, blank=True, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=HiStatus.choices, default=HiStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_person_path = "person__"
+
+    class Meta:
+        verbose_name = _("household health insurance enrolment")
+        constraints = [
+            models.UniqueConstraint(
+                "person", condition=~Q(status="stopped"), name="one_open_hi_enrolment_per_person"
+            )
+        ]
+
+
+class Scheme(models.TextChoices):
+    VSI = "vsi", _("Voluntary social insurance")
+    HI = "hi", _("Household health insurance")
+
+
+class Receipt(models.Model):
+    """A payment: who, how much, which months, the income base and the state support."""
+
+    number = models.CharField(_("receipt number"), max_length=40, unique=True)
+    scheme = models.CharField(_("scheme"), max_length=3, choices=Scheme.choices)
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="receipts")
+    vsi_enrolment = models.ForeignKey(
+        VsiEnrolment, null=True, blank=True, on_delete=models.PROTECT, related_name="receipts"
+    )
+    household = models.ForeignKey(
+        "registry.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    paid_on = models.DateField(_("date paid"), db_index=True)
+    from_month = models.DateField(_("from month"))
+    months = models.PositiveSmallIntegerField(_("months"))
+    members = models.PositiveSmallIntegerField(_("members"), default=1)
+    income = models.PositiveBigIntegerField(_("income base"), default=0)
+    gross = models.PositiveBigIntegerField(_("amount due by law"))
+    support = models.PositiveBigIntegerField(_("state support"), default=0)
+    amount = models.PositiveBigIntegerField(_("paid by the participant"))
+    collector = models.ForeignKey(
+        "collection.Collector", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "collection.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="receipts",
+    )
+    source = models.CharField(max_length=10, default="manual")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_person_path = "person__"
+
+    class Meta:
+        ordering = ["-paid_on", "-id"]
+        verbose_name = _("receipt")
+        indexes = [models.Index(fields=["person", "paid_on"])]
+
+    def __str__(self):
+        return self.number
+
+
+class ContributionMonth(models.Model):
+    """One month of voluntary contribution, written with the receipt that paid it."""
+
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.CASCADE, related_name="contribution_months"
+    )
+    enrolment = models.ForeignKey(
+        VsiEnrolment, on_delete=models.CASCADE, related_name="contribution_months"
+    )
+    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="contribution_months")
+    month = models.DateField(_("month"))
+    income = models.PositiveBigIntegerField(_("income"))
+    gross = models.PositiveBigIntegerField(_("contribution"))
+    support = models.PositiveBigIntegerField(_("state support"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_person_path = "person__"
+
+    class Meta:
+        ordering = ["person_id", "month"]
+        constraints = [
+            models.UniqueConstraint("person", "month", name="one_contribution_per_person_month")
+        ]

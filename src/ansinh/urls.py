@@ -1,0 +1,13 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("ansinh.web.urls")),
+    path("", include("ansinh.registry.urls")),
+    path("", include("ansinh.enrolment.urls")),
+    path("", include("ansinh.counselling.urls")),
+]
+_ = i18n_patterns

@@ -1,0 +1,18 @@
+"""Template context shared by every page: the navigation for the user's role."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    items = [
+        (_("Home"), reverse("home")),
+        (_("Participants"), reverse("person_search")),
+    ]
+    if user.edits_registry:
+        items.append((_("Register"), reverse("person_create")))
+    items.append((_("Counselling"), reverse("counsel")))
+    return {"nav": items}
