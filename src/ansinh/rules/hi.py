@@ -1,0 +1,124 @@
+"""Household health insurance (BHYT ho gia dinh): the household ladder and card validity.
+
+Decree 188/2025/ND-CP art. 6 (before 2025-07-01 Decree 146/2018 art. 7): the
+first member pays ``hi.rate`` (4.5%) x base salary per month; the second 70%
+of that, the third 60%, the fourth 50%, the fifth and later 40%
+(``hi.ladder.1..5``).  Paid for 3, 6 or 12 months (``hi.periods``).
+
+Rounding: each member's exact monthly amount is rounded once, half up, to
+whole dong; the member's amount for the period is rounded once from the
+exact monthly amount x months; household totals are sums of the rounded
+member figures (so the totals always agree with the per-member lines).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from .money import frac, round_dong
+from .months import Month
+from .parameters import ParameterTable
+
+__all__ = ["MemberShare", "HiQuote", "hi_quote", "hi_periods", "card_validity_start"]
+
+
+@dataclass(frozen=True)
+class MemberShare:
+    position: int  # 1-based order in the household
+    percent: int  # percent of the first member's amount
+    monthly: int
+    amount: int  # for the whole period
+
+
+@dataclass(frozen=True)
+class HiQuote:
+    members: int
+    on: date
+    months: int
+    base_salary: int
+    rate: Decimal
+    per_member: list[MemberShare]
+    monthly_total: int
+    total: int
+
+
+def _as_date(on: date | Month) -> date:
+    return on.first_day() if isinstance(on, Month) else on
+
+
+def hi_periods(table: ParameterTable, on: date | Month) -> tuple[int, ...]:
+    """Allowed payment periods in months on ``on`` (e.g. (3, 6, 12))."""
+    text = str(table.value("hi.periods", _as_date(on)))
+    return tuple(int(x) for x in text.replace(" ", "").split(",") if x)
+
+
+def hi_quote(table: ParameterTable, members: int, on: date | Month, months: int) -> HiQuote:
+    """Premiums of a household of ``members`` joining on ``on`` for ``months`` months.
+
+    ValueError if members < 1 or months is not an allowed period.
+    """
+    d = _as_date(on)
+    if isinstance(members, bool) or not isinstance(members, int) or members < 1:
+        raise ValueError(f"members must be a whole number >= 1, got {members!r}")
+    periods = hi_periods(table, d)
+    if months not in periods:
+        raise ValueError(
+            f"months must be one of {', '.join(map(str, periods))} for household health "
+            f"insurance, got {months!r}"
+        )
+    base = int(table.value("base_salary", d))
+    rate = table.value("hi.rate", d)
+    first = frac(rate) * base
+    shares: list[MemberShare] = []
+    for pos in range(1, members + 1):
+        pct = int(table.value(f"hi.ladder.{min(pos, 5)}", d))
+        exact = first * pct / 100
+        shares.append(MemberShare(pos, pct, round_dong(exact), round_dong(exact * months)))
+    return HiQuote(
+        members=members,
+        on=d,
+        months=months,
+        base_salary=base,
+        rate=rate,
+        per_member=shares,
+        monthly_total=sum(s.monthly for s in shares),
+        total=sum(s.amount for s in shares),
+    )
+
+
+def _add_months(d: date, n: int) -> date:
+    m = Month.of(d) + n
+    day = min(d.day, calendar.monthrange(m.year, m.month)[1])
+    return date(m.year, m.month, day)
+
+
+def card_validity_start(
+    payment_date: date,
+    previous_card_end: date | None,
+    table: ParameterTable | None = None,
+) -> date:
+    """First day of validity of a household HI card paid on ``payment_date``.
+
+    * first enrolment (no previous card), or a gap of more than ``hi.card.gap_months``
+      (3) calendar months after the previous card's last day: payment date +
+      ``hi.card.waiting_days`` (30) days;
+    * renewal without such a gap: the payment date, or, when paid before the
+      previous card ended, the day after it ends (the cards follow on; this
+      case is our reading, so that two cards never overlap).
+    """
+    if table is None:
+        from .parameters import default_table
+
+        table = default_table()
+    gap_months = int(table.value("hi.card.gap_months", payment_date))
+    waiting = int(table.value("hi.card.waiting_days", payment_date))
+    if previous_card_end is None:
+        return payment_date + timedelta(days=waiting)
+    if payment_date <= previous_card_end:
+        return previous_card_end + timedelta(days=1)
+    if payment_date <= _add_months(previous_card_end, gap_months):
+        return payment_date
+    return payment_date + timedelta(days=waiting)

@@ -1,0 +1,341 @@
+"""Pension, retirement allowance and one-time withdrawal (Law 41/2024/QH15 arts. 98-104).
+
+Conventions
+-----------
+* A contribution history is a list of :class:`ContributionMonth`, one per
+  calendar month (a month may not appear twice).  Only months *before* the
+  assessment month ``on`` count (the pension starts in ``on``).
+* Eligibility counts whole years: ``counted_months // 12 >= pension.min_years``
+  (15 from 2025-07-01; 20 under Law 58/2014 before that, as the table says).
+* For the amount, leftover months count as half a year (1-6) or a whole year
+  (7-11).  Men earn 40% at 15 years and +1% a year to 45% at 20 years; a
+  half-year step between 15 and 20 earns 0.5% (proportional; our choice, the
+  law speaks of whole years).  From the full-rate point (women 15, men 20) each
+  extra year adds 2% (a half year 1%), capped at 75%.  Under 15 years for the
+  rate, the rate is 0.
+* Average income: each month's income x the adjustment coefficient of its
+  calendar year (``pension.adjustment.<year>``; years before the first row use
+  the first row's coefficient, years after the last row use 1), averaged over
+  the counted months.
+* Rounding: exact arithmetic (Fraction), each published amount rounded once,
+  half up, to whole dong; the pension is computed from the exact average, not
+  from the rounded one.
+* One-time withdrawal (art. 102): 1.5 x average income per year of
+  contributions before 2014 and 2 x per year from 2014, partial years pro rata
+  (months / 12; our reading: the law's half-year rounding is not applied here),
+  minus the state support received (``ContributionMonth.support``).  Under one
+  year: what was paid (22% of the incomes), at most 2 x average income, minus
+  the support.  Never negative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from .money import frac, round_dong
+from .months import Month, iter_months
+from .parameters import ParameterTable
+from .retirement import Retirement, normalise_sex, retirement
+from .vsi import vsi_quote
+
+__all__ = [
+    "ContributionMonth",
+    "PensionAssessment",
+    "Projection",
+    "adjustment_coefficient",
+    "pension_rate_percent",
+    "years_for_rate",
+    "average_income",
+    "assess",
+    "project_continuation",
+    "constant_history",
+]
+
+KINDS = ("compulsory", "voluntary")
+
+
+@dataclass(frozen=True)
+class ContributionMonth:
+    month: Month
+    income: int
+    kind: str = "voluntary"  # "compulsory" | "voluntary"
+    support: int = 0  # state support received for this month (dong)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be compulsory or voluntary, got {self.kind!r}")
+        if isinstance(self.income, bool) or not isinstance(self.income, int) or self.income < 0:
+            raise ValueError(f"income must be a non-negative int, got {self.income!r}")
+        if not isinstance(self.support, int) or self.support < 0:
+            raise ValueError(f"support must be a non-negative int, got {self.support!r}")
+
+
+def constant_history(
+    start: Month, months: int, income: int, kind: str = "voluntary", support: int = 0
+) -> list[ContributionMonth]:
+    """``months`` consecutive months from ``start`` at a constant income."""
+    return [ContributionMonth(start + i, income, kind, support) for i in range(months)]
+
+
+def _as_on(on) -> Month:
+    if isinstance(on, Month):
+        return on
+    if isinstance(on, str):
+        return Month.parse(on)
+    return Month.of(on)
+
+
+def adjustment_coefficient(table: ParameterTable, year: int, on: Month) -> Decimal:
+    """Coefficient for incomes of calendar ``year`` in a pension assessed in ``on``."""
+    d = _as_on(on).first_day()
+    value = table.value_or(f"pension.adjustment.{year}", d, None)
+    if value is not None:
+        return Decimal(value)
+    years = sorted(
+        int(r.key.rsplit(".", 1)[1])
+        for r in table.rows
+        if r.key.startswith("pension.adjustment.") and r.province is None and r.in_force(d)
+    )
+    if years and year < years[0]:
+        return Decimal(table.value(f"pension.adjustment.{years[0]}", d))
+    return Decimal(1)
+
+
+def years_for_rate(counted_months: int) -> Fraction:
+    """Whole years plus 1/2 for 1-6 leftover months, 1 for 7-11."""
+    y, rest = divmod(counted_months, 12)
+    if rest == 0:
+        return Fraction(y)
+    return Fraction(y) + (Fraction(1, 2) if rest <= 6 else 1)
+
+
+def pension_rate_percent(table: ParameterTable, sex: str, counted_months: int, on) -> Decimal:
+    """Pension rate in percent (Decimal, e.g. ``Decimal("55")`` or ``Decimal("42.5")``)."""
+    sex = normalise_sex(sex)
+    d = _as_on(on).first_day()
+    v = lambda k: frac(table.value(k, d))  # noqa: E731
+    y = years_for_rate(counted_months)
+    base_years = v("pension.rate.base_years")
+    if y < base_years:
+        return Decimal(0)
+    full_years = v(f"pension.rate.full_years.{sex}")
+    if y < full_years:
+        rate = v(f"pension.rate.base_percent.{sex}") + v(f"pension.rate.step_percent.{sex}") * (
+            y - base_years
+        )
+    else:
+        full_pct = v(f"pension.rate.base_percent.{sex}") + v(f"pension.rate.step_percent.{sex}") * (
+            full_years - base_years
+        )
+        rate = full_pct + v("pension.rate.extra_percent") * (y - full_years)
+    rate = min(rate, v("pension.rate.cap"))
+    return Decimal(rate.numerator) / Decimal(rate.denominator)
+
+
+def _counted(history: Iterable[ContributionMonth], on: Month) -> list[ContributionMonth]:
+    seen: set[Month] = set()
+    out = []
+    for c in history:
+        if c.month in seen:
+            raise ValueError(f"month {c.month} appears twice in the contribution history")
+        seen.add(c.month)
+        if c.month < on:
+            out.append(c)
+    return out
+
+
+def _average_exact(table: ParameterTable, counted: Sequence[ContributionMonth], on: Month):
+    if not counted:
+        return Fraction(0)
+    cache: dict[int, Fraction] = {}
+    total = Fraction(0)
+    for c in counted:
+        y = c.month.year
+        if y not in cache:
+            cache[y] = frac(adjustment_coefficient(table, y, on))
+        total += cache[y] * c.income
+    return total / len(counted)
+
+
+def average_income(table: ParameterTable, history: Iterable[ContributionMonth], on) -> int:
+    """Average adjusted monthly income (rounded half up) of the months before ``on``."""
+    on = _as_on(on)
+    return round_dong(_average_exact(table, _counted(history, on), on))
+
+
+@dataclass(frozen=True)
+class PensionAssessment:
+    on: Month
+    sex: str
+    counted_months: int
+    counted_years: int  # whole years (eligibility)
+    counted_years_for_rate: Decimal  # with half years
+    retirement: Retirement
+    eligible: bool
+    at_retirement_age: bool
+    min_years: int
+    rate_percent: Decimal
+    average_income: int
+    monthly_pension: int  # what the record gives; paid only if ``eligible``
+    retirement_allowance: int  # one-time, years above 35 (men) / 30 (women)
+    one_time_withdrawal: int
+    months_short: int  # months still needed to reach the minimum years
+    support_received: int = 0
+
+    @property
+    def leftover_months(self) -> int:
+        return self.counted_months % 12
+
+
+def assess(
+    table: ParameterTable,
+    sex: str,
+    born: Month,
+    history: Iterable[ContributionMonth],
+    on,
+) -> PensionAssessment:
+    """Assess a contribution record for a pension starting in month ``on``.
+
+    ``monthly_pension`` and ``retirement_allowance`` are what the record would
+    give (0 under the rate's 15 years); they are payable only when ``eligible``
+    (at or after the pension start month for the person's retirement age, and
+    at least ``pension.min_years`` whole years).
+    """
+    sex = normalise_sex(sex)
+    on = _as_on(on)
+    born = Month.parse(born) if isinstance(born, str) else born
+    d = on.first_day()
+    counted = _counted(history, on)
+    n = len(counted)
+    ret = retirement(sex, born, table)
+    min_years = int(table.value("pension.min_years", d))
+    at_age = on >= ret.pension_start
+    eligible = at_age and n // 12 >= min_years
+    avg = _average_exact(table, counted, on)
+    rate = pension_rate_percent(table, sex, n, on)
+    pension = round_dong(frac(rate) / 100 * avg)
+
+    ytr = years_for_rate(n)
+    above = frac(table.value(f"pension.allowance.years_above.{sex}", d))
+    allowance = round_dong(
+        max(Fraction(0), ytr - above) * frac(table.value("pension.allowance.multiplier", d)) * avg
+    )
+
+    support = sum(c.support for c in counted)
+    split = int(table.value("withdrawal.split_year", d))
+    if n == 0:
+        withdrawal = Fraction(0)
+    elif n < 12:
+        vrate = frac(table.value("vsi.rate", d))
+        crate = frac(table.value_or("compulsory.pension_fund_rate", d, table.value("vsi.rate", d)))
+        paid = sum(
+            (c.income * (crate if c.kind == "compulsory" else vrate) for c in counted), Fraction(0)
+        )
+        cap = frac(table.value("withdrawal.under_one_year_cap", d)) * avg
+        withdrawal = min(paid, cap)
+    else:
+        before = sum(1 for c in counted if c.month.year < split)
+        after = n - before
+        withdrawal = avg * (
+            frac(table.value("withdrawal.multiplier.before_2014", d)) * Fraction(before, 12)
+            + frac(table.value("withdrawal.multiplier.from_2014", d)) * Fraction(after, 12)
+        )
+    withdrawal = max(Fraction(0), withdrawal - support)
+
+    return PensionAssessment(
+        on=on,
+        sex=sex,
+        counted_months=n,
+        counted_years=n // 12,
+        counted_years_for_rate=Decimal(ytr.numerator) / Decimal(ytr.denominator),
+        retirement=ret,
+        eligible=eligible,
+        at_retirement_age=at_age,
+        min_years=min_years,
+        rate_percent=rate,
+        average_income=round_dong(avg),
+        monthly_pension=pension,
+        retirement_allowance=allowance,
+        one_time_withdrawal=round_dong(withdrawal),
+        months_short=max(0, min_years * 12 - n),
+        support_received=support,
+    )
+
+
+@dataclass(frozen=True)
+class Projection:
+    from_month: Month
+    income: int
+    months_needed: int  # voluntary months to pay from ``from_month``
+    pension_start: Month
+    monthly_pension: int
+    rate_percent: Decimal
+    monthly_net_cost: int
+    total_net_cost: int
+    lump_sum_now: int  # one-time withdrawal if taken at ``from_month``
+    assessment: PensionAssessment = field(repr=False)
+    now: PensionAssessment = field(repr=False)
+
+
+def project_continuation(
+    table: ParameterTable,
+    sex: str,
+    born: Month,
+    history: Iterable[ContributionMonth],
+    income: int,
+    from_month: Month,
+    groups: Iterable[str] | str = ("other",),
+    province: str | None = None,
+) -> Projection:
+    """Compare "withdraw a lump sum now" with "continue voluntarily at ``income``".
+
+    The person pays every month from ``from_month`` until both the retirement
+    age and the minimum years are reached (the later of the two; past the
+    retirement age if the years are still short, which the law allows).  The
+    pension is assessed in the month after the last payment.  Costs use the
+    figures in force at ``from_month`` (premium, support group and rate, the
+    120-month support cap counted from the months of ``history`` with support).
+    """
+    sex = normalise_sex(sex)
+    from_month = _as_on(from_month)
+    born = Month.parse(born) if isinstance(born, str) else born
+    history = list(history)
+    now = assess(table, sex, born, history, from_month)
+    if any(c.month >= from_month for c in history):
+        raise ValueError("history must end before from_month")
+    ret = retirement(sex, born, table)
+    min_years = int(table.value("pension.min_years", from_month.first_day()))
+    short = max(0, min_years * 12 - now.counted_months)
+    pension_start = max(ret.pension_start, from_month + short)
+    months_needed = pension_start - from_month
+    # the minimum years may differ at the later date (dated table): extend if needed
+    while True:
+        extra = [ContributionMonth(m, income) for m in iter_months(from_month, pension_start - 1)]
+        final = assess(table, sex, born, history + extra, pension_start)
+        if final.eligible:
+            break
+        pension_start += max(1, final.months_short)
+        months_needed = pension_start - from_month
+    quote = vsi_quote(table, income, groups, from_month, 1, province)
+    used = sum(1 for c in history if c.support > 0)
+    total = (
+        vsi_quote(table, income, groups, from_month, months_needed, province, used).net_total
+        if months_needed
+        else 0
+    )
+    return Projection(
+        from_month=from_month,
+        income=income,
+        months_needed=months_needed,
+        pension_start=pension_start,
+        monthly_pension=final.monthly_pension,
+        rate_percent=final.rate_percent,
+        monthly_net_cost=quote.net_monthly,
+        total_net_cost=total,
+        lump_sum_now=now.one_time_withdrawal,
+        assessment=final,
+        now=now,
+    )
