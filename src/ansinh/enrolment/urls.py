@@ -1,1 +1,11 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("persons/<int:pk>/vsi/", views.vsi_enrol, name="vsi_enrol"),
+    path("persons/<int:pk>/vsi/quote/", views.vsi_quote_live, name="vsi_quote_live"),
+    path("vsi/<int:pk>/receipt/", views.vsi_receipt, name="vsi_receipt"),
+    path("households/<int:pk>/hi/", views.hi_enrol, name="hi_enrol"),
+    path("households/<int:pk>/receipt/", views.hi_receipt, name="hi_receipt"),
+]

@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 _SPACES = re.compile(r"\s+")
 
@@ -34,6 +34,13 @@ def first_of_month(value: date) -> date:
 def add_months(value: date, months: int) -> date:
     index = value.year * 12 + value.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
+
+
+def shift_date(value: date, months: int) -> date:
+    """The same day `months` later (clamped to the month's last day): 31/01 + 1 -> 28/02."""
+    first = add_months(value.replace(day=1), months)
+    last_day = (add_months(first, 1) - timedelta(days=1)).day
+    return first.replace(day=min(value.day, last_day))
 
 
 def months_between(start: date, end: date) -> int:

@@ -1,0 +1,119 @@
+"""A person's pension outlook and the counselling comparison, from the rules engine.
+
+Used by the person's file, the counselling page and its printable sheet, so the three
+always show the same figures.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from ansinh.parameters.table import current_table
+from ansinh.rules.months import Month
+from ansinh.rules.pension import (
+    ContributionMonth,
+    PensionAssessment,
+    Projection,
+    assess,
+    constant_history,
+    project_continuation,
+)
+from ansinh.rules.retirement import Retirement, retirement
+from ansinh.rules.vsi import income_bounds
+
+
+@dataclass
+class Outlook:
+    today: Month
+    retirement: Retirement
+    now: PensionAssessment
+    projection: Projection | None
+    projected_income: int | None
+    income_is_assumed: bool
+
+
+def person_outlook(person, history: list[ContributionMonth], today: date | None = None) -> Outlook:
+    """Years counted so far, the retirement month, and the pension if they keep paying."""
+    from ansinh.enrolment.models import VsiStatus
+    from ansinh.registry.queries import groups_on
+
+    table = current_table()
+    today_month = Month.of(today or date.today())
+    born = Month.of(person.birth_date)
+    ret = retirement(person.sex, born, table)
+    now = assess(table, person.sex, born, history, today_month)
+    enrolment = person.vsi_enrolments.exclude(status=VsiStatus.STOPPED).first()
+    start = max([today_month] + [h.month + 1 for h in history[-1:]])
+    income = at_least_minimum(table, enrolment.income if enrolment else 0, start)
+    projection = None
+    if not now.eligible:
+        projection = project_continuation(
+            table,
+            person.sex,
+            born,
+            history,
+            income,
+            start,
+            groups=groups_on(person, start.first_day()),
+            province=person.commune.province_id,
+        )
+    return Outlook(today_month, ret, now, projection, income, enrolment is None)
+
+
+def at_least_minimum(table, income: int, month: Month) -> int:
+    """A chosen income raised to the floor in force (the rural poverty line rises in 2027)."""
+    return max(income, income_bounds(table, month)[0])
+
+
+@dataclass
+class LeavingJobCase:
+    """What an official types in when counselling someone who leaves a job."""
+
+    sex: str
+    born: Month
+    compulsory_months: int
+    compulsory_salary: int
+    left_in: Month  # the last month of compulsory insurance
+    income: int  # the voluntary income they would choose
+    groups: tuple[str, ...] = ("other",)
+    province: str | None = None
+
+
+def leaving_job_history(case: LeavingJobCase) -> list[ContributionMonth]:
+    start = case.left_in + (1 - case.compulsory_months)
+    return constant_history(start, case.compulsory_months, case.compulsory_salary, "compulsory")
+
+
+def compare_leaving_job(case: LeavingJobCase, today: date | None = None) -> Projection:
+    """'Withdraw a lump sum now' against 'continue voluntarily' for a person leaving a job."""
+    table = current_table()
+    history = leaving_job_history(case)
+    start = max(Month.of(today or date.today()), case.left_in + 1)
+    return project_continuation(
+        table,
+        case.sex,
+        case.born,
+        history,
+        case.income,
+        start,
+        groups=case.groups,
+        province=case.province,
+    )
+
+
+def compare_person(person, history: list[ContributionMonth], income: int, today: date | None = None):
+    """The same comparison for a registered person, on their real contribution history."""
+    from ansinh.registry.queries import groups_on
+
+    table = current_table()
+    today_month = Month.of(today or date.today())
+    start = max([today_month] + [h.month + 1 for h in history[-1:]])
+    return project_continuation(
+        table,
+        person.sex,
+        Month.of(person.birth_date),
+        history,
+        income,
+        start,
+        groups=groups_on(person, start.first_day()),
+        province=person.commune.province_id,
+    )

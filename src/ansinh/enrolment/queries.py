@@ -1,0 +1,65 @@
+"""Reading enrolments, receipts and the contribution history (always scoped by the caller)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from ansinh.rules.months import Month, iter_months
+from ansinh.rules.pension import ContributionMonth as RuleMonth
+
+from .models import ContributionMonth, HiEnrolment, Receipt, VsiEnrolment, VsiStatus
+
+
+def contribution_history(person) -> list[RuleMonth]:
+    """Every contributed month, compulsory periods and voluntary months together, in order."""
+    months: dict[Month, RuleMonth] = {}
+    for period in person.compulsory_periods.all():
+        for m in iter_months(Month.of(period.start), Month.of(period.end)):
+            months[m] = RuleMonth(month=m, income=period.salary, kind="compulsory")
+    rows = ContributionMonth.objects.filter(person=person).values_list("month", "income", "support")
+    for month, income, support in rows:
+        m = Month.of(month)
+        months.setdefault(m, RuleMonth(month=m, income=income, kind="voluntary", support=support))
+    return [months[m] for m in sorted(months)]
+
+
+@dataclass
+class TimelineYear:
+    year: int
+    cells: list[str]  # per month: "c" compulsory, "s" voluntary with support, "v" voluntary, ""
+    count: int
+
+
+def timeline(history: list[RuleMonth], until: date | None = None) -> list[TimelineYear]:
+    """Month-by-month grid, newest year first, from the first contribution to this year."""
+    if not history:
+        return []
+    until = until or date.today()
+    kinds = {
+        h.month: "c" if h.kind == "compulsory" else ("s" if h.support else "v") for h in history
+    }
+    last_year = max(until.year, history[-1].month.year)
+    years = []
+    for year in range(history[0].month.year, last_year + 1):
+        cells = [kinds.get(Month(year, m), "") for m in range(1, 13)]
+        years.append(TimelineYear(year, cells, sum(1 for c in cells if c)))
+    return list(reversed(years))
+
+
+def open_vsi(person) -> VsiEnrolment | None:
+    return person.vsi_enrolments.exclude(status=VsiStatus.STOPPED).first()
+
+
+def person_enrolments(person):
+    vsi = list(VsiEnrolment.objects.filter(person=person).order_by("-start_month"))
+    hi = list(
+        HiEnrolment.objects.filter(person=person).select_related("household").order_by("-start_month")
+    )
+    return vsi, hi
+
+
+def person_receipts(person, limit: int = 60):
+    return (
+        Receipt.objects.filter(person=person)
+        .select_related("collector", "organisation")
+        .order_by("-paid_on", "-id")[:limit]
+    )

@@ -1,0 +1,294 @@
+"""Enrolling people and recording receipts: each write is one transaction, audited.
+
+A receipt writes its contribution months and moves the enrolment's paid-through month
+in the same transaction, so the timeline, the cycle and the counts always agree.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ansinh.accounts.audit import audited_save
+from ansinh.parameters.table import current_table
+from ansinh.registry.models import Household, Person
+from ansinh.registry.queries import groups_on
+from ansinh.registry.services import check_can_edit
+from ansinh.rules.hi import card_validity_start, hi_quote
+from ansinh.rules.months import Month
+from ansinh.rules.vsi import IncomeOutOfRange, check_income, vsi_quote
+from ansinh.web.text import add_months, shift_date
+
+from .models import (
+    ContributionMonth,
+    HiEnrolment,
+    HiStatus,
+    PaymentMethod,
+    Receipt,
+    Scheme,
+    VsiEnrolment,
+    VsiStatus,
+)
+
+
+def split_total(total: int, months: int) -> list[int]:
+    """Share a period's total over its months in whole dong, the remainder on the last month."""
+    if months <= 0:
+        return []
+    each = total // months
+    return [each] * (months - 1) + [total - each * (months - 1)]
+
+
+def support_months_used(person: Person) -> int:
+    return ContributionMonth.objects.filter(person=person, support__gt=0).count()
+
+
+def quote_for_person(person: Person, income: int, on: date, months: int):
+    """The VSI quote for a person: their support groups on the date, their province's top-ups."""
+    return vsi_quote(
+        current_table(),
+        income,
+        groups_on(person, on),
+        on,
+        months=months,
+        province=person.commune.province_id,
+        support_months_used=support_months_used(person),
+    )
+
+
+def _check_in_scope(user, person: Person) -> None:
+    if not Person.objects.restrict(user).filter(pk=person.pk).exists():
+        raise PermissionDenied(_("This person is outside your area."))
+
+
+@transaction.atomic
+def enrol_vsi(
+    user, person: Person, income: int, method: str, start: date, lump_years: int = 0
+) -> VsiEnrolment:
+    check_can_edit(user, person.commune_id)
+    start = start.replace(day=1)
+    try:
+        check_income(current_table(), income, start)
+    except IncomeOutOfRange as exc:
+        raise ValidationError({"income": str(exc)})
+    if person.vsi_enrolments.exclude(status=VsiStatus.STOPPED).exists():
+        raise ValidationError(
+            _("%(name)s already has an open voluntary social insurance enrolment.")
+            % {"name": person.full_name}
+        )
+    enrolment = VsiEnrolment(
+        person=person,
+        start_month=start,
+        income=income,
+        method=method,
+        lump_years=lump_years if method in (PaymentMethod.ADVANCE, PaymentMethod.MISSING_YEARS) else 0,
+        status_since=start,
+        created_by=user,
+    )
+    return audited_save(enrolment, user)
+
+
+@transaction.atomic
+def enrol_hi(user, household: Household, persons: list[Person], period_months: int, start: date):
+    """Enrol household members in health insurance, numbered in the household's ladder order."""
+    check_can_edit(user, household.commune_id)
+    allowed = str(current_table().value("hi.periods", start)).split(",")
+    if str(period_months) not in allowed:
+        raise ValidationError(
+            {"period_months": _("A card period is %(allowed)s months.") % {"allowed": "/".join(allowed)}}
+        )
+    open_members = HiEnrolment.objects.filter(household=household).exclude(status=HiStatus.STOPPED)
+    order = open_members.count()
+    created = []
+    for person in persons:
+        if person.household_id != household.pk:
+            raise ValidationError(_("%(name)s is not in this household.") % {"name": person.full_name})
+        if open_members.filter(person=person).exists():
+            raise ValidationError(
+                _("%(name)s is already enrolled in household health insurance.")
+                % {"name": person.full_name}
+            )
+        order += 1
+        enrolment = HiEnrolment(
+            person=person,
+            household=household,
+            member_order=order,
+            period_months=period_months,
+            start_month=start.replace(day=1),
+        )
+        created.append(audited_save(enrolment, user))
+    return created
+
+
+def next_unpaid_month(enrolment: VsiEnrolment, paid_on: date | None = None) -> date:
+    """The first month a new receipt covers.
+
+    After a suspension the participant re-registers and pays from the month of payment,
+    unless the law's table allows missed months to be paid back (UNCONFIRMED switch).
+    """
+    if enrolment.paid_through is None:
+        return enrolment.start_month
+    following = add_months(enrolment.paid_through, 1)
+    if enrolment.status == VsiStatus.SUSPENDED and paid_on is not None:
+        payback = current_table().value_or("vsi.missed_months_payback", paid_on, False)
+        if not payback:
+            return max(following, paid_on.replace(day=1))
+    return following
+
+
+@dataclass
+class ReceiptInput:
+    number: str
+    paid_on: date
+    months: int
+    amount: int | None = None  # when given (imports), it must match the quote
+    collector_id: int | None = None
+    organisation_id: int | None = None
+    source: str = "manual"
+
+
+@transaction.atomic
+def record_vsi_receipt(user, enrolment: VsiEnrolment, data: ReceiptInput) -> Receipt:
+    """Record a VSI payment: the receipt, its months, and the new paid-through month."""
+    enrolment = VsiEnrolment.objects.select_for_update().select_related("person__commune").get(
+        pk=enrolment.pk
+    )
+    person = enrolment.person
+    _check_in_scope(user, person)
+    if not user.records_receipts:
+        raise PermissionDenied(_("Your role cannot record receipts."))
+    _check_receipt_basics(data)
+    if enrolment.status == VsiStatus.STOPPED:
+        raise ValidationError(_("This enrolment is stopped; register the person again."))
+    first = next_unpaid_month(enrolment, data.paid_on)
+    try:
+        quote = quote_for_person(person, enrolment.income, data.paid_on, data.months)
+    except IncomeOutOfRange as exc:
+        raise ValidationError({"income": str(exc)})
+    if data.amount is not None and data.amount != quote.net_total:
+        raise ValidationError(
+            {
+                "amount": _("Amount %(got)s does not match the %(want)s due for %(n)s months.")
+                % {"got": f"{data.amount:,}", "want": f"{quote.net_total:,}", "n": data.months}
+            }
+        )
+    collector_id = data.collector_id or person.collector_id
+    receipt = Receipt(
+        number=data.number,
+        scheme=Scheme.VSI,
+        person=person,
+        vsi_enrolment=enrolment,
+        paid_on=data.paid_on,
+        from_month=first,
+        months=data.months,
+        income=enrolment.income,
+        gross=quote.gross_total,
+        support=quote.support_total,
+        amount=quote.net_total,
+        collector_id=collector_id,
+        organisation_id=data.organisation_id or _organisation_of(collector_id),
+        source=data.source,
+        recorded_by=user if user.pk else None,
+    )
+    audited_save(receipt, user)
+    gross = split_total(quote.gross_total, data.months)
+    supported = split_total(quote.support_total, quote.supported_months)
+    ContributionMonth.objects.bulk_create(
+        ContributionMonth(
+            person=person,
+            enrolment=enrolment,
+            receipt=receipt,
+            month=add_months(first, i),
+            income=enrolment.income,
+            gross=gross[i],
+            support=supported[i] if i < len(supported) else 0,
+        )
+        for i in range(data.months)
+    )
+    enrolment.paid_through = add_months(first, data.months - 1)
+    if enrolment.status == VsiStatus.SUSPENDED:
+        enrolment.status, enrolment.status_since = VsiStatus.ACTIVE, data.paid_on
+    audited_save(enrolment, user)
+    return receipt
+
+
+@transaction.atomic
+def record_hi_receipt(user, household: Household, data: ReceiptInput) -> Receipt:
+    """Record a household's HI payment: one receipt, every open member's card extended."""
+    members = list(
+        HiEnrolment.objects.select_for_update()
+        .filter(household=household)
+        .exclude(status=HiStatus.STOPPED)
+        .select_related("person")
+        .order_by("member_order")
+    )
+    if not members:
+        raise ValidationError(_("Nobody in this household is enrolled in health insurance."))
+    for member in members:
+        _check_in_scope(user, member.person)
+    if not user.records_receipts:
+        raise PermissionDenied(_("Your role cannot record receipts."))
+    _check_receipt_basics(data)
+    try:
+        quote = hi_quote(current_table(), len(members), data.paid_on, data.months)
+    except ValueError as exc:
+        raise ValidationError({"months": str(exc)})
+    if data.amount is not None and data.amount != quote.total:
+        raise ValidationError(
+            {"amount": _("Amount %(got)s does not match the %(want)s due.")
+             % {"got": f"{data.amount:,}", "want": f"{quote.total:,}"}}
+        )
+    payer = members[0].person
+    receipt = Receipt(
+        number=data.number,
+        scheme=Scheme.HI,
+        person=payer,
+        household=household,
+        paid_on=data.paid_on,
+        from_month=data.paid_on.replace(day=1),
+        months=data.months,
+        members=len(members),
+        gross=quote.total,
+        amount=quote.total,
+        collector_id=data.collector_id or payer.collector_id,
+        organisation_id=data.organisation_id or _organisation_of(data.collector_id or payer.collector_id),
+        source=data.source,
+        recorded_by=user if user.pk else None,
+    )
+    audited_save(receipt, user)
+    for member in members:
+        start = card_validity_start(data.paid_on, member.card_to, current_table())
+        member.card_from = start
+        member.card_to = shift_date(start, data.months) - timedelta(days=1)
+        member.status = HiStatus.ACTIVE
+        audited_save(member, user)
+    return receipt
+
+
+def _check_receipt_basics(data: ReceiptInput) -> None:
+    errors = {}
+    if not data.number or not data.number.strip():
+        errors["number"] = _("A receipt number is required.")
+    elif Receipt.objects.filter(number=data.number.strip()).exists():
+        errors["number"] = _("Receipt number %(n)s is already recorded.") % {"n": data.number}
+    if data.paid_on > date.today():
+        errors["paid_on"] = _("The payment date is in the future.")
+    if data.months < 1 or data.months > 60:
+        errors["months"] = _("A receipt covers 1 to 60 months.")
+    if errors:
+        raise ValidationError(errors)
+    data.number = data.number.strip()
+
+
+def _organisation_of(collector_id):
+    if not collector_id:
+        return None
+    from ansinh.collection.models import Collector
+
+    return Collector.objects.filter(pk=collector_id).values_list("organisation_id", flat=True).first()
+
+
+def this_month() -> Month:
+    return Month.of(date.today())

@@ -1,0 +1,145 @@
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from ansinh.registry.models import Household, Person
+from ansinh.registry.views import _add_errors
+from ansinh.rules.vsi import IncomeOutOfRange
+
+from . import services
+from .forms import HiEnrolForm, ReceiptForm, VsiEnrolForm
+from .models import PaymentMethod, VsiEnrolment
+
+
+def _person(request, pk):
+    return get_object_or_404(Person.objects.restrict(request.user).select_related("commune"), pk=pk)
+
+
+def _live_quote(person, income, method, lump_years, on):
+    """The quote shown while typing; an out-of-range income gives the law's message."""
+    try:
+        months = PaymentMethod.period_months(method, lump_years or 0)
+        return services.quote_for_person(person, int(income), on, months), None
+    except IncomeOutOfRange as exc:
+        return None, str(exc)
+    except (TypeError, ValueError):
+        return None, _("Type the monthly income in dong, e.g. 1500000.")
+
+
+@login_required
+def vsi_enrol(request, pk):
+    person = _person(request, pk)
+    if not request.user.edits_registry:
+        raise PermissionDenied
+    form = VsiEnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            services.enrol_vsi(request.user, person, c["income"], c["method"], c["start"], c["lump_years"] or 0)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Enrolled in voluntary social insurance."))
+            return redirect("person_detail", pk=person.pk)
+    data = form.data if form.is_bound else form.initial
+    start = form.cleaned_data.get("start") if form.is_bound and hasattr(form, "cleaned_data") else None
+    quote, error = _live_quote(
+        person, data.get("income", 1_500_000), data.get("method", "1"), _int(data.get("lump_years")),
+        start or date.today(),
+    )
+    return render(request, "enrolment/vsi_enrol.html", {"form": form, "person": person, "quote": quote, "quote_error": error})
+
+
+@login_required
+def vsi_quote_live(request, pk):
+    """HTMX: the premium, state support and amount to pay, as the official types."""
+    person = _person(request, pk)
+    try:
+        on = date.fromisoformat(request.GET.get("start", ""))
+    except ValueError:
+        on = date.today()
+    quote, error = _live_quote(
+        person, request.GET.get("income"), request.GET.get("method", "1"), _int(request.GET.get("lump_years")), on
+    )
+    return render(request, "enrolment/_live_quote.html", {"quote": quote, "quote_error": error})
+
+
+@login_required
+def hi_enrol(request, pk):
+    household = get_object_or_404(Household.objects.restrict(request.user), pk=pk)
+    if not request.user.edits_registry:
+        raise PermissionDenied
+    form = HiEnrolForm(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        persons = list(household.members.filter(pk__in=form.cleaned_data["members"]).order_by("household_order"))
+        try:
+            services.enrol_hi(request.user, household, persons, form.cleaned_data["period_months"], date.today())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Enrolled in household health insurance."))
+            return redirect("household_detail", pk=household.pk)
+    return render(request, "enrolment/hi_enrol.html", {"form": form, "household": household})
+
+
+@login_required
+def vsi_receipt(request, pk):
+    enrolment = get_object_or_404(
+        VsiEnrolment.objects.restrict(request.user).select_related("person__commune"), pk=pk
+    )
+    if not request.user.records_receipts:
+        raise PermissionDenied
+    form = ReceiptForm(request.POST or None, initial={"months": enrolment.period_months})
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            receipt = services.record_vsi_receipt(
+                request.user, enrolment,
+                services.ReceiptInput(number=c["number"], paid_on=c["paid_on"], months=c["months"]),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            enrolment.refresh_from_db()
+            messages.success(request, _("Receipt %(n)s recorded: %(from)s to %(to)s.") % {
+                "n": receipt.number, "from": receipt.from_month.strftime("%m/%Y"),
+                "to": enrolment.paid_through.strftime("%m/%Y")})
+            return redirect("person_detail", pk=enrolment.person_id)
+    months = _int(form.data.get("months")) if form.is_bound else enrolment.period_months
+    quote, error = _live_quote(enrolment.person, enrolment.income, str(months or 1), 0, date.today())
+    return render(request, "enrolment/receipt.html", {
+        "form": form, "enrolment": enrolment, "person": enrolment.person, "quote": quote, "quote_error": error,
+        "next_month": services.next_unpaid_month(enrolment, date.today()),
+    })
+
+
+@login_required
+def hi_receipt(request, pk):
+    household = get_object_or_404(Household.objects.restrict(request.user), pk=pk)
+    if not request.user.records_receipts:
+        raise PermissionDenied
+    form = ReceiptForm(request.POST or None, initial={"months": 12})
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            receipt = services.record_hi_receipt(
+                request.user, household,
+                services.ReceiptInput(number=c["number"], paid_on=c["paid_on"], months=c["months"]),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Receipt %(n)s recorded.") % {"n": receipt.number})
+            return redirect("household_detail", pk=household.pk)
+    return render(request, "enrolment/hi_receipt.html", {"form": form, "household": household})
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

@@ -1,0 +1,109 @@
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ansinh.places.models import Commune, Hamlet
+
+from .models import CompulsoryPeriod, Person, SupportGroup
+from .validation import validate_cccd, validate_si_code
+
+
+class PersonForm(forms.ModelForm):
+    support_group = forms.ChoiceField(
+        label=_("Support group this year"),
+        choices=SupportGroup.choices,
+        initial=SupportGroup.OTHER,
+    )
+    household_choice = forms.ChoiceField(
+        label=_("Household"),
+        choices=[("new", _("Start a new household")), ("existing", _("Join an existing household")), ("none", _("No household"))],
+        initial="new",
+    )
+    household_id = forms.IntegerField(label=_("Household number"), required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "full_name",
+            "birth_date",
+            "birth_year_only",
+            "sex",
+            "cccd",
+            "si_code",
+            "phone",
+            "ethnicity",
+            "commune",
+            "hamlet",
+            "address",
+        ]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, communes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if communes is not None:
+            self.fields["commune"].queryset = Commune.objects.filter(code__in=communes)
+            self.fields["hamlet"].queryset = Hamlet.objects.filter(commune_id__in=communes)
+        if self.instance.pk:
+            for name in ("support_group", "household_choice", "household_id"):
+                del self.fields[name]
+
+    def clean_cccd(self):
+        value = self.cleaned_data["cccd"].strip()
+        if value:
+            validate_cccd(value)
+        return value
+
+    def clean_si_code(self):
+        value = self.cleaned_data["si_code"].strip()
+        if value:
+            validate_si_code(value)
+        return value
+
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"]
+        if value > date.today():
+            raise ValidationError(_("The date of birth is in the future."))
+        if value.year < 1900:
+            raise ValidationError(_("The date of birth is before 1900."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        hamlet, commune = data.get("hamlet"), data.get("commune")
+        if hamlet and commune and hamlet.commune_id != commune.code:
+            self.add_error("hamlet", _("This hamlet is not in the chosen commune."))
+        if data.get("household_choice") == "existing" and not data.get("household_id"):
+            self.add_error("household_id", _("Give the number of the household to join."))
+        return data
+
+
+class CompulsoryPeriodForm(forms.ModelForm):
+    class Meta:
+        model = CompulsoryPeriod
+        fields = ["start", "end", "salary", "employer"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+            "end": forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("start", "end"):
+            self.fields[name].input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            data["start"], data["end"] = start.replace(day=1), end.replace(day=1)
+            if end < start:
+                self.add_error("end", _("The period ends before it starts."))
+        return data
+
+
+class SupportGroupForm(forms.Form):
+    group = forms.ChoiceField(label=_("Group"), choices=SupportGroup.choices)
+    year = forms.IntegerField(label=_("Year"), min_value=2018, max_value=2100)
+    document = forms.CharField(label=_("Certificate"), required=False, max_length=120)

@@ -1,0 +1,55 @@
+from django import template
+
+from ansinh.web.text import money as _money
+from ansinh.web.text import month_label
+
+register = template.Library()
+
+
+@register.filter
+def money(value):
+    return _money(value)
+
+
+@register.filter
+def month(value):
+    """A month as the offices write it: 08/2025 (accepts a date or a rules Month)."""
+    if value is None or value == "":
+        return ""
+    if hasattr(value, "first_day"):
+        value = value.first_day()
+    return month_label(value)
+
+
+@register.filter
+def masked(value, user):
+    """National ID masked (******123456 -> 0870******89) for roles that do not need it."""
+    if not value:
+        return ""
+    if getattr(user, "sees_personal_numbers", False):
+        return value
+    return value[:3] + "*" * (len(value) - 5) + value[-2:]
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def years_months(months):
+    """187 -> '15 năm 7 tháng' / '15 years 7 months' (in the active language)."""
+    from django.utils.translation import gettext as _
+
+    if months in (None, ""):
+        return ""
+    years, rest = divmod(int(months), 12)
+    return _("%(y)s years %(m)s months") % {"y": years, "m": rest}
+
+
+@register.filter
+def div(a, b):
+    try:
+        return int(a) // int(b) if int(b) else ""
+    except (TypeError, ValueError):
+        return ""
