@@ -33,10 +33,10 @@ __all__ = [
 def _months(contribution_months: Iterable) -> set[Month]:
     out = set()
     for c in contribution_months:
-        m = getattr(c, "month", c)
-        if getattr(c, "kind", "voluntary") != "voluntary":
-            continue
-        out.add(Month.parse(m) if isinstance(m, str) else m)
+        if isinstance(c, Month | str):
+            out.add(Month.parse(c) if isinstance(c, str) else c)
+        elif getattr(c, "kind", "voluntary") == "voluntary":
+            out.add(c.month)
     return out
 
 

@@ -1,0 +1,409 @@
+"""Command-line quotes from the rules (pure argparse, no Django).
+
+Subcommands::
+
+    quote vsi --income 1500000 --group poor [--group ethnic-minority] --on 2025-08-01
+              [--months 12] [--province 01] [--json]
+    quote hi --members 5 --on 2025-08-01 --months 12 [--json]
+    retirement --sex F --born 1970-01 [--json]
+    pension --sex F --born 1970-01 --months 187 --income 5000000 [--on 2026-11] [--json]
+    pension --sex F --born 1970-01 --history FILE [--on 2026-11] [--json]
+
+``pension --months N --income X`` is a shortcut for N voluntary months at a
+constant income, ending in the month before ``--on`` (default: this month).
+
+``--history FILE`` reads a CSV file (UTF-8) with a header row
+``month,income,kind,support``:
+
+* ``month``: YYYY-MM, one row per month (a month may not repeat);
+* ``income``: the monthly income (or salary) in whole dong;
+* ``kind``: ``compulsory`` or ``voluntary`` (empty: voluntary);
+* ``support``: state support received that month in dong (optional, empty: 0).
+
+Output: readable text with thousands separators (1.263.600 đ), or with
+``--json`` every figure as JSON (amounts in whole dong as numbers, months as
+"YYYY-MM", dates as "YYYY-MM-DD", percentages as numbers).  Invalid input
+(income out of range, unknown group, bad month or date, members < 1, unknown
+sex, unreadable history) prints a message on stderr and returns 2, with
+nothing on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import sys
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from typing import TextIO
+
+from .hi import hi_quote
+from .money import fmt_dong
+from .months import Month
+from .parameters import MissingParameter, ParameterTable, default_table
+from .pension import ContributionMonth, assess, constant_history
+from .retirement import normalise_sex, retirement
+from .vsi import CLI_GROUP_NAMES, IncomeOutOfRange, vsi_quote
+
+__all__ = ["main", "build_parser", "read_history_csv"]
+
+HISTORY_HELP = (
+    "CSV file with header month,income,kind,support: month YYYY-MM; income in dong; "
+    "kind compulsory|voluntary (empty = voluntary); support = state support received "
+    "that month in dong (optional)"
+)
+
+
+class UsageError(Exception):
+    """Bad input: message to stderr, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(f"{self.prog}: error: {message}")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid date {text!r}: expected YYYY-MM-DD") from None
+
+
+def _month(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _group(text: str) -> str:
+    name = CLI_GROUP_NAMES.get(text.strip().lower())
+    if name is None:
+        raise argparse.ArgumentTypeError(
+            f"unknown group {text!r}; choose from {', '.join(CLI_GROUP_NAMES)}"
+        )
+    return name
+
+
+def _sex(text: str) -> str:
+    try:
+        return normalise_sex(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _money(text: str) -> int:
+    cleaned = text.strip().replace(",", "").replace(".", "").replace("_", "")
+    if not cleaned.isdigit():
+        raise argparse.ArgumentTypeError(f"invalid amount {text!r}: whole dong expected")
+    return int(cleaned)
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def _province(text: str) -> str:
+    t = text.strip()
+    if not (t.isdigit() and len(t) == 2):
+        raise argparse.ArgumentTypeError(f"invalid province code {text!r}: two digits expected")
+    return t
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="ansinh", description="Quotes from the social/health insurance rules.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    q = sub.add_parser("quote", help="premium quotes")
+    qs = q.add_subparsers(dest="kind", required=True, parser_class=_Parser)
+    v = qs.add_parser("vsi", help="voluntary social insurance premium")
+    v.add_argument("--income", type=_money, required=True, help="chosen monthly income (dong)")
+    v.add_argument(
+        "--group",
+        type=_group,
+        action="append",
+        default=[],
+        help="support group: " + ", ".join(CLI_GROUP_NAMES) + " (may repeat)",
+    )
+    v.add_argument("--on", type=_date, default=None, help="date, YYYY-MM-DD (default today)")
+    v.add_argument("--months", type=_positive, default=1, help="months paid (default 1)")
+    v.add_argument("--province", type=_province, default=None, help="2-digit province code")
+    v.add_argument("--json", action="store_true")
+
+    h = qs.add_parser("hi", help="household health insurance premiums")
+    h.add_argument("--members", type=_positive, required=True, help="members in the household")
+    h.add_argument("--on", type=_date, default=None, help="date, YYYY-MM-DD (default today)")
+    h.add_argument("--months", type=_positive, default=12, help="3, 6 or 12 (default 12)")
+    h.add_argument("--json", action="store_true")
+
+    r = sub.add_parser("retirement", help="retirement age (Decree 135/2020)")
+    r.add_argument("--sex", type=_sex, required=True, help="M or F")
+    r.add_argument("--born", type=_month, required=True, help="birth month, YYYY-MM")
+    r.add_argument("--json", action="store_true")
+
+    pe = sub.add_parser(
+        "pension",
+        help="pension assessment",
+        description="Assess a contribution record. Either --months and --income (constant "
+        "voluntary income, months ending the month before --on) or --history FILE. " + HISTORY_HELP,
+    )
+    pe.add_argument("--sex", type=_sex, required=True, help="M or F")
+    pe.add_argument("--born", type=_month, required=True, help="birth month, YYYY-MM")
+    pe.add_argument("--months", type=_positive, help="number of months contributed")
+    pe.add_argument("--income", type=_money, help="constant monthly income (dong)")
+    pe.add_argument("--history", metavar="FILE", help=HISTORY_HELP)
+    pe.add_argument(
+        "--on", type=_month, default=None, help="assessment month YYYY-MM (default this month)"
+    )
+    pe.add_argument("--json", action="store_true")
+    return p
+
+
+def read_history_csv(path: str) -> list[ContributionMonth]:
+    """Read the ``--history`` CSV (see the module docstring); UsageError on bad rows."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+            if "month" not in fields or "income" not in fields:
+                raise UsageError(f"{path}: header must be month,income,kind,support")
+            out = []
+            for lineno, raw in enumerate(reader, start=2):
+                row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+                if not any(row.values()):
+                    continue
+                try:
+                    out.append(
+                        ContributionMonth(
+                            month=Month.parse(row["month"]),
+                            income=_money(row["income"]),
+                            kind=(row.get("kind") or "voluntary").lower(),
+                            support=_money(row["support"]) if row.get("support") else 0,
+                        )
+                    )
+                except (ValueError, argparse.ArgumentTypeError) as exc:
+                    raise UsageError(f"{path}, line {lineno}: {exc}") from None
+            return out
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+# -- output ------------------------------------------------------------------
+
+
+def _d(amount: int) -> str:
+    return f"{fmt_dong(amount)} đ"
+
+
+def _pct(x) -> str:
+    x = Decimal(x)
+    text = f"{x.normalize():f}" if x == x.to_integral() else f"{x:f}"
+    return text.replace(".", ",") + "%"
+
+
+def _num(x):
+    if isinstance(x, Decimal):
+        return int(x) if x == x.to_integral() else float(x)
+    return x
+
+
+def _write(stream: TextIO, text: str) -> None:
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+        stream.write(folded.encode("ascii", "ignore").decode("ascii"))
+
+
+def _vsi(args, table, out) -> tuple[dict, list[str]]:
+    on = args.on or date.today()
+    q = vsi_quote(table, args.income, args.group or ["other"], on, args.months, args.province)
+    data = {
+        "income": q.income,
+        "on": q.on.isoformat(),
+        "months": q.months,
+        "groups": [g.replace("_", "-") for g in q.groups],
+        "province": q.province,
+        "rate_percent": _num(q.rate * 100),
+        "national_support_percent": q.national_percent,
+        "local_support_percent": q.local_percent,
+        "gross_monthly": q.gross_monthly,
+        "support_monthly": q.support_monthly,
+        "national_support_monthly": q.national_support_monthly,
+        "local_support_monthly": q.local_support_monthly,
+        "net_monthly": q.net_monthly,
+        "supported_months": q.supported_months,
+        "gross_total": q.gross_total,
+        "support_total": q.support_total,
+        "net_total": q.net_total,
+    }
+    lines = [
+        f"BHXH tự nguyện / voluntary social insurance — ngày {q.on:%d/%m/%Y}",
+        f"Thu nhập chọn đóng (income):        {_d(q.income)}",
+        f"Nhóm hỗ trợ (groups):               {', '.join(data['groups'])}"
+        + (f"; tỉnh {q.province}" if q.province else ""),
+        f"Tỷ lệ hỗ trợ (support rate):        {q.national_percent}% NN"
+        + (f" + {q.local_percent}% địa phương" if q.local_percent else ""),
+        f"Mức đóng / tháng (gross):           {_d(q.gross_monthly)}",
+        f"Nhà nước hỗ trợ / tháng (support):  {_d(q.support_monthly)}",
+        f"Người tham gia đóng / tháng (net):  {_d(q.net_monthly)}",
+        f"Kỳ {q.months} tháng (period): đóng {_d(q.gross_total)}, hỗ trợ "
+        f"{_d(q.support_total)} ({q.supported_months} tháng), phải nộp {_d(q.net_total)}",
+    ]
+    return data, lines
+
+
+def _hi(args, table, out):
+    on = args.on or date.today()
+    q = hi_quote(table, args.members, on, args.months)
+    data = {
+        "members": q.members,
+        "on": q.on.isoformat(),
+        "months": q.months,
+        "base_salary": q.base_salary,
+        "per_member": [
+            {"position": s.position, "percent": s.percent, "monthly": s.monthly, "amount": s.amount}
+            for s in q.per_member
+        ],
+        "monthly_total": q.monthly_total,
+        "total": q.total,
+    }
+    lines = [
+        f"BHYT hộ gia đình / household health insurance — ngày {q.on:%d/%m/%Y}, "
+        f"{q.months} tháng, lương cơ sở {_d(q.base_salary)}"
+    ]
+    for s in q.per_member:
+        lines.append(
+            f"Người thứ {s.position} ({s.percent}%): {_d(s.monthly)}/tháng, "
+            f"{_d(s.amount)} / {q.months} tháng"
+        )
+    lines.append(f"Cả hộ (household): {_d(q.monthly_total)}/tháng, {_d(q.total)} cho cả kỳ")
+    return data, lines
+
+
+def _retirement(args, table, out):
+    r = retirement(args.sex, args.born, table)
+    data = {
+        "sex": args.sex,
+        "born": str(args.born),
+        "age_years": r.age_years,
+        "age_months": r.age_months,
+        "reached": str(r.reached),
+        "pension_start": str(r.pension_start),
+    }
+    lines = [
+        f"Tuổi nghỉ hưu (retirement age): {r.age_years} tuổi {r.age_months} tháng",
+        f"Đủ tuổi (reached):              {r.reached.month:02d}/{r.reached.year}",
+        f"Hưởng lương hưu từ (pension):   {r.pension_start.month:02d}/{r.pension_start.year}",
+    ]
+    return data, lines
+
+
+def _pension(args, table, out):
+    on = args.on or Month.of(date.today())
+    if args.history:
+        if args.months is not None or args.income is not None:
+            raise UsageError("use either --history or --months/--income, not both")
+        history = read_history_csv(args.history)
+    else:
+        if args.months is None or args.income is None:
+            raise UsageError("pension needs --months and --income, or --history FILE")
+        history = constant_history(on - args.months, args.months, args.income)
+    a = assess(table, args.sex, args.born, history, on)
+    data = {
+        "sex": a.sex,
+        "born": str(args.born),
+        "on": str(a.on),
+        "counted_months": a.counted_months,
+        "counted_years": a.counted_years,
+        "leftover_months": a.leftover_months,
+        "counted_years_for_rate": _num(a.counted_years_for_rate),
+        "min_years": a.min_years,
+        "months_short": a.months_short,
+        "retirement_age_years": a.retirement.age_years,
+        "retirement_age_months": a.retirement.age_months,
+        "retirement_reached": str(a.retirement.reached),
+        "pension_start": str(a.retirement.pension_start),
+        "at_retirement_age": a.at_retirement_age,
+        "eligible": a.eligible,
+        "rate_percent": _num(a.rate_percent),
+        "average_income": a.average_income,
+        "monthly_pension": a.monthly_pension,
+        "retirement_allowance": a.retirement_allowance,
+        "one_time_withdrawal": a.one_time_withdrawal,
+        "support_received": a.support_received,
+    }
+    yes_no = "có (yes)" if a.eligible else "chưa (no)"
+    lines = [
+        f"Đánh giá tháng {a.on.month:02d}/{a.on.year} (assessment)",
+        f"Thời gian đóng (counted): {a.counted_years} năm {a.leftover_months} tháng "
+        f"({a.counted_months} tháng)",
+        f"Tuổi nghỉ hưu: {a.retirement.age_years} tuổi {a.retirement.age_months} tháng, "
+        f"hưởng từ {a.retirement.pension_start.month:02d}/{a.retirement.pension_start.year}",
+        f"Đủ điều kiện hưởng lương hưu (eligible): {yes_no}"
+        + (f"; còn thiếu {a.months_short} tháng" if a.months_short else ""),
+        f"Tỷ lệ hưởng (rate):                 {_pct(a.rate_percent)}",
+        f"Bình quân thu nhập (average):       {_d(a.average_income)}",
+        f"Lương hưu hằng tháng (pension):     {_d(a.monthly_pension)}",
+    ]
+    if a.retirement_allowance:
+        lines.append(f"Trợ cấp một lần khi nghỉ hưu:       {_d(a.retirement_allowance)}")
+    lines.append(f"BHXH một lần (one-time withdrawal): {_d(a.one_time_withdrawal)}")
+    return data, lines
+
+
+def main(
+    argv: list[str] | None = None,
+    table: ParameterTable | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run the CLI; returns the exit code (0 ok, 2 invalid input)."""
+    stdout = sys.stdout if stdout is None else stdout
+    stderr = sys.stderr if stderr is None else stderr
+    argv = sys.argv[1:] if argv is None else list(argv)
+    table = default_table() if table is None else table
+    parser = build_parser()
+    try:
+        try:
+            with contextlib.redirect_stdout(stdout):  # --help goes to our stdout
+                args = parser.parse_args(argv)
+        except SystemExit as exc:  # only --help exits here (errors raise UsageError)
+            return int(exc.code or 0)
+        if args.command == "quote":
+            data, lines = (_vsi if args.kind == "vsi" else _hi)(args, table, stdout)
+        elif args.command == "retirement":
+            data, lines = _retirement(args, table, stdout)
+        else:
+            data, lines = _pension(args, table, stdout)
+    except UsageError as exc:
+        _write(stderr, f"{exc}\n")
+        return 2
+    except IncomeOutOfRange as exc:
+        _write(stderr, f"error: {exc}\n")
+        return 2
+    except MissingParameter as exc:
+        _write(stderr, f"error: {exc}\n")
+        return 2
+    except ValueError as exc:
+        _write(stderr, f"error: {exc}\n")
+        return 2
+    if args.json:
+        _write(stdout, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _write(stdout, "\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
