@@ -1,0 +1,48 @@
+# AnSinh: `make run` serves the demo office on http://127.0.0.1:8000, `make test` runs lint and
+# the whole suite on SQLite and, when PostgreSQL answers, again on PostgreSQL.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/ansinh
+PYTEST_ARGS ?=
+
+.PHONY: setup run test test-sqlite test-postgres lint chromium bench messages
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Browser tests drive Debian's chromium (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium fonts-dejavu-core >/dev/null; \
+	  else sudo apt-get install -y -q chromium fonts-dejavu-core >/dev/null; fi; }
+
+lint: setup
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+test-sqlite: setup chromium
+	env -u DATABASE_URL $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+test-postgres: setup chromium
+	@if $(PY) scripts/pg_ready.py "$(PG_URL)"; then \
+	  DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS); \
+	elif [ -n "$$REQUIRE_POSTGRES" ]; then echo "PostgreSQL is required but not reachable at $(PG_URL)"; exit 1; \
+	else echo "PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL run"; fi
+
+test: lint test-sqlite test-postgres
+
+bench: setup
+	$(PY) bench/run.py
+
+messages: setup
+	cd src/ansinh && ../../$(PY) ../../manage.py compilemessages

@@ -1,0 +1,31 @@
+import os
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the browser
+# tests make between page actions are ordinary synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def places(db):
+    """The 34 provinces and 3,321 communes (idempotent; transactional tests flush them)."""
+    from ansinh.places.models import Commune
+
+    if not Commune.objects.exists():
+        call_command("load_places", verbosity=0)
+
+
+@pytest.fixture
+def office(places):
+    from tests.factories import make_office
+
+    return make_office()
+
+
+@pytest.fixture
+def users(office):
+    from tests.factories import make_users
+
+    return make_users(office)

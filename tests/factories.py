@@ -1,0 +1,74 @@
+"""Small, explicit test data: one base office with two communes, one user per role."""
+
+from datetime import date
+from itertools import count
+
+from ansinh.accounts.models import Role, User
+from ansinh.collection.models import Collector, Organisation
+from ansinh.places.models import Hamlet, Office, OfficeArea, OfficeName
+from ansinh.registry.models import Household, Person
+
+HOA_LONG, LAI_VUNG, PHONG_HOA = "30208", "30226", "30235"
+_seq = count(1)
+
+
+class Office_:
+    pass
+
+
+def make_office():
+    o = Office_()
+    o.office = Office.objects.create(code=f"T{next(_seq)}", kind=Office.Kind.BASE, province_id="82")
+    OfficeName.objects.create(office=o.office, name="BHXH huyện Lai Vung", valid_from=date(2015, 1, 1))
+    OfficeName.objects.create(office=o.office, name="BHXH cơ sở Hòa Long", valid_from=date(2025, 7, 1))
+    for code in (HOA_LONG, LAI_VUNG):
+        OfficeArea.objects.create(office=o.office, commune_id=code, valid_from=date(2015, 1, 1))
+    o.hamlet = Hamlet.objects.create(commune_id=HOA_LONG, name="Ấp Long Hưng A")
+    o.hamlet2 = Hamlet.objects.create(commune_id=LAI_VUNG, name="Ấp Hòa Lợi")
+    o.post = Organisation.objects.create(
+        code=f"BD{next(_seq)}", name="Bưu điện Lai Vung", kind="post", office=o.office
+    )
+    o.viettel = Organisation.objects.create(
+        code=f"VT{next(_seq)}", name="Viettel Lai Vung", kind="viettel", office=o.office
+    )
+    o.collector = Collector.objects.create(
+        organisation=o.post, code=f"C{next(_seq)}", full_name="Trần Văn Thu", commune_id=HOA_LONG
+    )
+    o.other_collector = Collector.objects.create(
+        organisation=o.viettel, code=f"C{next(_seq)}", full_name="Lê Thị Viettel", commune_id=LAI_VUNG
+    )
+    return o
+
+
+def make_users(o) -> dict[str, User]:
+    def user(name, role, **kw):
+        u = User(username=name, role=role, full_name=name.title(), **kw)
+        u.set_password("pw")
+        u.save()
+        return u
+
+    return {
+        "admin": user("admin", Role.PROVINCIAL_ADMIN, province_id="82", is_staff=True),
+        "manager": user("manager", Role.OFFICE_MANAGER, office=o.office),
+        "official": user("official", Role.OFFICIAL, office=o.office),
+        "postmgr": user("postmgr", Role.ORGANISATION_MANAGER, organisation=o.post),
+        "collector": user("collector", Role.COLLECTOR, collector=o.collector),
+        "leader": user("leader", Role.COMMUNE_LEADER, commune_id=HOA_LONG),
+    }
+
+
+def make_person(o, name="Nguyễn Thị Hồng", commune=HOA_LONG, collector=None, **kw) -> Person:
+    n = next(_seq)
+    household = kw.pop("household", None) or Household.objects.create(commune_id=commune, code=f"H{n}")
+    defaults = dict(
+        birth_date=date(1975, 5, 10),
+        sex="F",
+        cccd=f"087175{n:06d}",
+        si_code=f"87{n:08d}",
+        phone=f"09{n:08d}",
+        hamlet=o.hamlet if commune == HOA_LONG else o.hamlet2,
+    )
+    defaults.update(kw)
+    return Person.objects.create(
+        full_name=name, commune_id=commune, household=household, collector=collector, **defaults
+    )
