@@ -19,8 +19,12 @@ class Office_:
 def make_office():
     o = Office_()
     o.office = Office.objects.create(code=f"T{next(_seq)}", kind=Office.Kind.BASE, province_id="82")
-    OfficeName.objects.create(office=o.office, name="BHXH huyện Lai Vung", valid_from=date(2015, 1, 1))
-    OfficeName.objects.create(office=o.office, name="BHXH cơ sở Hòa Long", valid_from=date(2025, 7, 1))
+    OfficeName.objects.create(
+        office=o.office, name="BHXH huyện Lai Vung", valid_from=date(2015, 1, 1)
+    )
+    OfficeName.objects.create(
+        office=o.office, name="BHXH cơ sở Hòa Long", valid_from=date(2025, 7, 1)
+    )
     for code in (HOA_LONG, LAI_VUNG):
         OfficeArea.objects.create(office=o.office, commune_id=code, valid_from=date(2015, 1, 1))
     o.hamlet = Hamlet.objects.create(commune_id=HOA_LONG, name="Ấp Long Hưng A")
@@ -35,7 +39,10 @@ def make_office():
         organisation=o.post, code=f"C{next(_seq)}", full_name="Trần Văn Thu", commune_id=HOA_LONG
     )
     o.other_collector = Collector.objects.create(
-        organisation=o.viettel, code=f"C{next(_seq)}", full_name="Lê Thị Viettel", commune_id=LAI_VUNG
+        organisation=o.viettel,
+        code=f"C{next(_seq)}",
+        full_name="Lê Thị Viettel",
+        commune_id=LAI_VUNG,
     )
     return o
 
@@ -59,7 +66,9 @@ def make_users(o) -> dict[str, User]:
 
 def make_person(o, name="Nguyễn Thị Hồng", commune=HOA_LONG, collector=None, **kw) -> Person:
     n = next(_seq)
-    household = kw.pop("household", None) or Household.objects.create(commune_id=commune, code=f"H{n}")
+    household = kw.pop("household", None) or Household.objects.create(
+        commune_id=commune, code=f"H{n}"
+    )
     defaults = dict(
         birth_date=date(1975, 5, 10),
         sex="F",

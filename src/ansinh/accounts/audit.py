@@ -1,8 +1,9 @@
 """Record who changed a person, household, enrolment or receipt, when, and what it was before."""
 
+import json
+
 from django.core.serializers.json import DjangoJSONEncoder
 from django.forms.models import model_to_dict
-import json
 
 from .models import AuditEntry
 

@@ -1,4 +1,4 @@
-"""Users with a role and the place, organisation or collector their role is scoped to; the audit log."""
+"""Users with a role and the place, organisation or collector it is scoped to; the audit log."""
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser

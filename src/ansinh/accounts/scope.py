@@ -90,7 +90,9 @@ def _compute(user) -> Scope:
         codes = Commune.objects.filter(province_id=user.province_id).values_list("code", flat=True)
         return Scope(communes=frozenset(codes))
     if role in (Role.OFFICE_MANAGER, Role.OFFICIAL):
-        return Scope(communes=office_communes(user.office)) if user.office_id else Scope(nothing=True)
+        return (
+            Scope(communes=office_communes(user.office)) if user.office_id else Scope(nothing=True)
+        )
     if role == Role.ORGANISATION_MANAGER:
         if not user.organisation_id:
             return Scope(nothing=True)

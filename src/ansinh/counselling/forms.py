@@ -31,8 +31,12 @@ class MonthField(forms.CharField):
 
 
 class VsiQuoteForm(forms.Form):
-    income = forms.IntegerField(label=_("Chosen monthly income (đ)"), min_value=0, initial=1_500_000)
-    group = forms.ChoiceField(label=_("Support group"), choices=SupportGroup.choices, initial="other")
+    income = forms.IntegerField(
+        label=_("Chosen monthly income (đ)"), min_value=0, initial=1_500_000
+    )
+    group = forms.ChoiceField(
+        label=_("Support group"), choices=SupportGroup.choices, initial="other"
+    )
     months = forms.TypedChoiceField(
         label=_("Pays every"), choices=MONTH_CHOICES, coerce=int, initial=1
     )
@@ -42,7 +46,9 @@ class VsiQuoteForm(forms.Form):
 
 
 class HiQuoteForm(forms.Form):
-    members = forms.IntegerField(label=_("Household members joining"), min_value=1, max_value=30, initial=1)
+    members = forms.IntegerField(
+        label=_("Household members joining"), min_value=1, max_value=30, initial=1
+    )
     months = forms.TypedChoiceField(
         label=_("Card period"),
         choices=[(3, _("3 months")), (6, _("6 months")), (12, _("12 months"))],
@@ -57,7 +63,9 @@ class HiQuoteForm(forms.Form):
 class LeavingJobForm(forms.Form):
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     born = MonthField(label=_("Month of birth"))
-    compulsory_years = forms.IntegerField(label=_("Compulsory insurance: years"), min_value=0, max_value=50)
+    compulsory_years = forms.IntegerField(
+        label=_("Compulsory insurance: years"), min_value=0, max_value=50
+    )
     compulsory_months = forms.IntegerField(
         label=_("and months"), min_value=0, max_value=11, initial=0, required=False
     )
@@ -68,13 +76,17 @@ class LeavingJobForm(forms.Form):
     income = forms.IntegerField(
         label=_("Income to declare if continuing voluntarily (đ)"), min_value=0, initial=1_500_000
     )
-    group = forms.ChoiceField(label=_("Support group"), choices=SupportGroup.choices, initial="other")
+    group = forms.ChoiceField(
+        label=_("Support group"), choices=SupportGroup.choices, initial="other"
+    )
 
     def clean(self):
         data = super().clean()
         total = (data.get("compulsory_years") or 0) * 12 + (data.get("compulsory_months") or 0)
         if total < 1:
-            self.add_error("compulsory_years", _("Give at least one month of compulsory insurance."))
+            self.add_error(
+                "compulsory_years", _("Give at least one month of compulsory insurance.")
+            )
         data["total_months"] = total
         born, left = data.get("born"), data.get("left_in")
         if born and left and left <= born + 15 * 12:

@@ -100,7 +100,9 @@ def compare_leaving_job(case: LeavingJobCase, today: date | None = None) -> Proj
     )
 
 
-def compare_person(person, history: list[ContributionMonth], income: int, today: date | None = None):
+def compare_person(
+    person, history: list[ContributionMonth], income: int, today: date | None = None
+):
     """The same comparison for a registered person, on their real contribution history."""
     from ansinh.registry.queries import groups_on
 

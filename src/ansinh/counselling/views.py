@@ -42,7 +42,9 @@ def leaving_job_pdf(request):
 
 @login_required
 def person_counsel(request, pk):
-    person = get_object_or_404(Person.objects.restrict(request.user).select_related("commune"), pk=pk)
+    person = get_object_or_404(
+        Person.objects.restrict(request.user).select_related("commune"), pk=pk
+    )
     history = contribution_history(person)
     table = current_table()
     try:
@@ -132,4 +134,3 @@ def _pdf(request, template, context, filename):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
-

@@ -7,8 +7,12 @@ from .models import PaymentMethod
 
 
 class VsiEnrolForm(forms.Form):
-    income = forms.IntegerField(label=_("Chosen monthly income (đ)"), min_value=0, initial=1_500_000)
-    method = forms.ChoiceField(label=_("Payment method"), choices=PaymentMethod.choices, initial="1")
+    income = forms.IntegerField(
+        label=_("Chosen monthly income (đ)"), min_value=0, initial=1_500_000
+    )
+    method = forms.ChoiceField(
+        label=_("Payment method"), choices=PaymentMethod.choices, initial="1"
+    )
     lump_years = forms.IntegerField(
         label=_("Years (lump sums only)"), min_value=0, max_value=5, initial=0, required=False
     )
@@ -21,13 +25,17 @@ class VsiEnrolForm(forms.Form):
     def clean(self):
         data = super().clean()
         method = data.get("method")
-        if method in (PaymentMethod.ADVANCE, PaymentMethod.MISSING_YEARS) and not data.get("lump_years"):
+        if method in (PaymentMethod.ADVANCE, PaymentMethod.MISSING_YEARS) and not data.get(
+            "lump_years"
+        ):
             self.add_error("lump_years", _("Give the number of years (1 to 5) for a lump sum."))
         return data
 
 
 class HiEnrolForm(forms.Form):
-    members = forms.MultipleChoiceField(label=_("Members to enrol"), widget=forms.CheckboxSelectMultiple)
+    members = forms.MultipleChoiceField(
+        label=_("Members to enrol"), widget=forms.CheckboxSelectMultiple
+    )
     period_months = forms.TypedChoiceField(
         label=_("Card period"),
         choices=[(3, _("3 months")), (6, _("6 months")), (12, _("12 months"))],

@@ -185,7 +185,9 @@ class ContributionMonth(models.Model):
     enrolment = models.ForeignKey(
         VsiEnrolment, on_delete=models.CASCADE, related_name="contribution_months"
     )
-    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="contribution_months")
+    receipt = models.ForeignKey(
+        Receipt, on_delete=models.CASCADE, related_name="contribution_months"
+    )
     month = models.DateField(_("month"))
     income = models.PositiveBigIntegerField(_("income"))
     gross = models.PositiveBigIntegerField(_("contribution"))

@@ -52,7 +52,9 @@ def open_vsi(person) -> VsiEnrolment | None:
 def person_enrolments(person):
     vsi = list(VsiEnrolment.objects.filter(person=person).order_by("-start_month"))
     hi = list(
-        HiEnrolment.objects.filter(person=person).select_related("household").order_by("-start_month")
+        HiEnrolment.objects.filter(person=person)
+        .select_related("household")
+        .order_by("-start_month")
     )
     return vsi, hi
 

@@ -83,7 +83,9 @@ def enrol_vsi(
         start_month=start,
         income=income,
         method=method,
-        lump_years=lump_years if method in (PaymentMethod.ADVANCE, PaymentMethod.MISSING_YEARS) else 0,
+        lump_years=lump_years
+        if method in (PaymentMethod.ADVANCE, PaymentMethod.MISSING_YEARS)
+        else 0,
         status_since=start,
         created_by=user,
     )
@@ -97,14 +99,19 @@ def enrol_hi(user, household: Household, persons: list[Person], period_months: i
     allowed = str(current_table().value("hi.periods", start)).split(",")
     if str(period_months) not in allowed:
         raise ValidationError(
-            {"period_months": _("A card period is %(allowed)s months.") % {"allowed": "/".join(allowed)}}
+            {
+                "period_months": _("A card period is %(allowed)s months.")
+                % {"allowed": "/".join(allowed)}
+            }
         )
     open_members = HiEnrolment.objects.filter(household=household).exclude(status=HiStatus.STOPPED)
     order = open_members.count()
     created = []
     for person in persons:
         if person.household_id != household.pk:
-            raise ValidationError(_("%(name)s is not in this household.") % {"name": person.full_name})
+            raise ValidationError(
+                _("%(name)s is not in this household.") % {"name": person.full_name}
+            )
         if open_members.filter(person=person).exists():
             raise ValidationError(
                 _("%(name)s is already enrolled in household health insurance.")
@@ -152,8 +159,10 @@ class ReceiptInput:
 @transaction.atomic
 def record_vsi_receipt(user, enrolment: VsiEnrolment, data: ReceiptInput) -> Receipt:
     """Record a VSI payment: the receipt, its months, and the new paid-through month."""
-    enrolment = VsiEnrolment.objects.select_for_update().select_related("person__commune").get(
-        pk=enrolment.pk
+    enrolment = (
+        VsiEnrolment.objects.select_for_update()
+        .select_related("person__commune")
+        .get(pk=enrolment.pk)
     )
     person = enrolment.person
     _check_in_scope(user, person)
@@ -237,8 +246,10 @@ def record_hi_receipt(user, household: Household, data: ReceiptInput) -> Receipt
         raise ValidationError({"months": str(exc)})
     if data.amount is not None and data.amount != quote.total:
         raise ValidationError(
-            {"amount": _("Amount %(got)s does not match the %(want)s due.")
-             % {"got": f"{data.amount:,}", "want": f"{quote.total:,}"}}
+            {
+                "amount": _("Amount %(got)s does not match the %(want)s due.")
+                % {"got": f"{data.amount:,}", "want": f"{quote.total:,}"}
+            }
         )
     payer = members[0].person
     receipt = Receipt(
@@ -253,7 +264,8 @@ def record_hi_receipt(user, household: Household, data: ReceiptInput) -> Receipt
         gross=quote.total,
         amount=quote.total,
         collector_id=data.collector_id or payer.collector_id,
-        organisation_id=data.organisation_id or _organisation_of(data.collector_id or payer.collector_id),
+        organisation_id=data.organisation_id
+        or _organisation_of(data.collector_id or payer.collector_id),
         source=data.source,
         recorded_by=user if user.pk else None,
     )
@@ -287,7 +299,9 @@ def _organisation_of(collector_id):
         return None
     from ansinh.collection.models import Collector
 
-    return Collector.objects.filter(pk=collector_id).values_list("organisation_id", flat=True).first()
+    return (
+        Collector.objects.filter(pk=collector_id).values_list("organisation_id", flat=True).first()
+    )
 
 
 def this_month() -> Month:

@@ -39,19 +39,30 @@ def vsi_enrol(request, pk):
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
-            services.enrol_vsi(request.user, person, c["income"], c["method"], c["start"], c["lump_years"] or 0)
+            services.enrol_vsi(
+                request.user, person, c["income"], c["method"], c["start"], c["lump_years"] or 0
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("Enrolled in voluntary social insurance."))
             return redirect("person_detail", pk=person.pk)
     data = form.data if form.is_bound else form.initial
-    start = form.cleaned_data.get("start") if form.is_bound and hasattr(form, "cleaned_data") else None
+    start = (
+        form.cleaned_data.get("start") if form.is_bound and hasattr(form, "cleaned_data") else None
+    )
     quote, error = _live_quote(
-        person, data.get("income", 1_500_000), data.get("method", "1"), _int(data.get("lump_years")),
+        person,
+        data.get("income", 1_500_000),
+        data.get("method", "1"),
+        _int(data.get("lump_years")),
         start or date.today(),
     )
-    return render(request, "enrolment/vsi_enrol.html", {"form": form, "person": person, "quote": quote, "quote_error": error})
+    return render(
+        request,
+        "enrolment/vsi_enrol.html",
+        {"form": form, "person": person, "quote": quote, "quote_error": error},
+    )
 
 
 @login_required
@@ -63,7 +74,11 @@ def vsi_quote_live(request, pk):
     except ValueError:
         on = date.today()
     quote, error = _live_quote(
-        person, request.GET.get("income"), request.GET.get("method", "1"), _int(request.GET.get("lump_years")), on
+        person,
+        request.GET.get("income"),
+        request.GET.get("method", "1"),
+        _int(request.GET.get("lump_years")),
+        on,
     )
     return render(request, "enrolment/_live_quote.html", {"quote": quote, "quote_error": error})
 
@@ -75,9 +90,15 @@ def hi_enrol(request, pk):
         raise PermissionDenied
     form = HiEnrolForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
-        persons = list(household.members.filter(pk__in=form.cleaned_data["members"]).order_by("household_order"))
+        persons = list(
+            household.members.filter(pk__in=form.cleaned_data["members"]).order_by(
+                "household_order"
+            )
+        )
         try:
-            services.enrol_hi(request.user, household, persons, form.cleaned_data["period_months"], date.today())
+            services.enrol_hi(
+                request.user, household, persons, form.cleaned_data["period_months"], date.today()
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -98,23 +119,40 @@ def vsi_receipt(request, pk):
         c = form.cleaned_data
         try:
             receipt = services.record_vsi_receipt(
-                request.user, enrolment,
+                request.user,
+                enrolment,
                 services.ReceiptInput(number=c["number"], paid_on=c["paid_on"], months=c["months"]),
             )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             enrolment.refresh_from_db()
-            messages.success(request, _("Receipt %(n)s recorded: %(from)s to %(to)s.") % {
-                "n": receipt.number, "from": receipt.from_month.strftime("%m/%Y"),
-                "to": enrolment.paid_through.strftime("%m/%Y")})
+            messages.success(
+                request,
+                _("Receipt %(n)s recorded: %(from)s to %(to)s.")
+                % {
+                    "n": receipt.number,
+                    "from": receipt.from_month.strftime("%m/%Y"),
+                    "to": enrolment.paid_through.strftime("%m/%Y"),
+                },
+            )
             return redirect("person_detail", pk=enrolment.person_id)
     months = _int(form.data.get("months")) if form.is_bound else enrolment.period_months
-    quote, error = _live_quote(enrolment.person, enrolment.income, str(months or 1), 0, date.today())
-    return render(request, "enrolment/receipt.html", {
-        "form": form, "enrolment": enrolment, "person": enrolment.person, "quote": quote, "quote_error": error,
-        "next_month": services.next_unpaid_month(enrolment, date.today()),
-    })
+    quote, error = _live_quote(
+        enrolment.person, enrolment.income, str(months or 1), 0, date.today()
+    )
+    return render(
+        request,
+        "enrolment/receipt.html",
+        {
+            "form": form,
+            "enrolment": enrolment,
+            "person": enrolment.person,
+            "quote": quote,
+            "quote_error": error,
+            "next_month": services.next_unpaid_month(enrolment, date.today()),
+        },
+    )
 
 
 @login_required
@@ -127,7 +165,8 @@ def hi_receipt(request, pk):
         c = form.cleaned_data
         try:
             receipt = services.record_hi_receipt(
-                request.user, household,
+                request.user,
+                household,
                 services.ReceiptInput(number=c["number"], paid_on=c["paid_on"], months=c["months"]),
             )
         except ValidationError as exc:

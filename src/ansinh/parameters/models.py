@@ -31,9 +31,7 @@ class Parameter(models.Model):
     class Meta:
         ordering = ["key", "province", "valid_from"]
         constraints = [
-            models.UniqueConstraint(
-                "key", "province", "valid_from", name="uniq_parameter_in_force"
-            )
+            models.UniqueConstraint("key", "province", "valid_from", name="uniq_parameter_in_force")
         ]
         verbose_name = _("legal parameter")
 

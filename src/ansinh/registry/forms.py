@@ -18,7 +18,11 @@ class PersonForm(forms.ModelForm):
     )
     household_choice = forms.ChoiceField(
         label=_("Household"),
-        choices=[("new", _("Start a new household")), ("existing", _("Join an existing household")), ("none", _("No household"))],
+        choices=[
+            ("new", _("Start a new household")),
+            ("existing", _("Join an existing household")),
+            ("none", _("No household")),
+        ],
         initial="new",
     )
     household_id = forms.IntegerField(label=_("Household number"), required=False)

@@ -55,7 +55,10 @@ class Person(models.Model):
     phone = models.CharField(_("phone"), max_length=15, blank=True, db_index=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=40, default="Kinh")
     commune = models.ForeignKey(
-        "places.Commune", on_delete=models.PROTECT, related_name="persons", verbose_name=_("commune")
+        "places.Commune",
+        on_delete=models.PROTECT,
+        related_name="persons",
+        verbose_name=_("commune"),
     )
     hamlet = models.ForeignKey(
         "places.Hamlet",

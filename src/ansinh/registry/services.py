@@ -34,7 +34,9 @@ def register_person(
     check_can_edit(user, person.commune_id)
     on = on or date.today()
     if household_choice == "new":
-        household = Household(commune_id=person.commune_id, hamlet=person.hamlet, address=person.address)
+        household = Household(
+            commune_id=person.commune_id, hamlet=person.hamlet, address=person.address
+        )
         audited_save(household, user)
         household.code = f"HGD{household.pk:07d}"
         household.save(update_fields=["code"])
@@ -42,7 +44,9 @@ def register_person(
     elif household_choice == "existing":
         household = Household.objects.restrict(user).filter(pk=household_id).first()
         if household is None:
-            raise ValidationError({"household_id": _("No household %(n)s in your area.") % {"n": household_id}})
+            raise ValidationError(
+                {"household_id": _("No household %(n)s in your area.") % {"n": household_id}}
+            )
         last = household.members.aggregate(m=Max("household_order"))["m"] or 0
         person.household, person.household_order = household, last + 1
     audited_save(person, user)

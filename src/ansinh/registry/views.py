@@ -81,7 +81,8 @@ def person_create(request):
             if dup:
                 messages.warning(
                     request,
-                    _("Possible duplicate: %(n)s other person(s) share this CCCD or code.") % {"n": dup},
+                    _("Possible duplicate: %(n)s other person(s) share this CCCD or code.")
+                    % {"n": dup},
                 )
             messages.success(request, _("%(name)s is registered.") % {"name": person.full_name})
             return redirect("person_detail", pk=person.pk)
@@ -93,7 +94,9 @@ def person_edit(request, pk):
     person = _scoped_person(request, pk)
     if not request.user.edits_registry:
         raise PermissionDenied
-    form = PersonForm(request.POST or None, instance=person, communes=scope_for(request.user).communes)
+    form = PersonForm(
+        request.POST or None, instance=person, communes=scope_for(request.user).communes
+    )
     if request.method == "POST" and form.is_valid():
         services.update_person(request.user, form.save(commit=False))
         messages.success(request, _("Saved."))
@@ -113,8 +116,11 @@ def compulsory_add(request, pk):
         else:
             messages.success(request, _("Compulsory period added."))
             return redirect("person_detail", pk=person.pk)
-    return render(request, "registry/simple_form.html", {
-        "form": form, "person": person, "title": _("Earlier compulsory insurance")})
+    return render(
+        request,
+        "registry/simple_form.html",
+        {"form": form, "person": person, "title": _("Earlier compulsory insurance")},
+    )
 
 
 @login_required
@@ -125,15 +131,20 @@ def support_add(request, pk):
         services.add_support_group(request.user, person, **form.cleaned_data)
         messages.success(request, _("Support group recorded."))
         return redirect("person_detail", pk=person.pk)
-    return render(request, "registry/simple_form.html", {
-        "form": form, "person": person, "title": _("Support group")})
+    return render(
+        request,
+        "registry/simple_form.html",
+        {"form": form, "person": person, "title": _("Support group")},
+    )
 
 
 @login_required
 def household_detail(request, pk):
     household = get_object_or_404(Household.objects.restrict(request.user), pk=pk)
     members = household.members.order_by("household_order").prefetch_related("hi_enrolments")
-    return render(request, "registry/household_detail.html", {"household": household, "members": members})
+    return render(
+        request, "registry/household_detail.html", {"household": household, "members": members}
+    )
 
 
 def _add_errors(form, exc: ValidationError):
@@ -142,3 +153,29 @@ def _add_errors(form, exc: ValidationError):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+@login_required
+def participant_list(request):
+    from django.core.paginator import Paginator
+
+    from .queries import participants
+
+    filterset = participants(request.user, request.GET or None)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registry/participant_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def participant_export(request):
+    from .exports import participants_workbook
+    from .queries import participants
+
+    filterset = participants(request.user, request.GET or None)
+    return participants_workbook(request.user, filterset.qs)

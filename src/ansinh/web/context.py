@@ -10,7 +10,8 @@ def navigation(request):
         return {"nav": []}
     items = [
         (_("Home"), reverse("home")),
-        (_("Participants"), reverse("person_search")),
+        (_("Search"), reverse("person_search")),
+        (_("Participants"), reverse("participant_list")),
     ]
     if user.edits_registry:
         items.append((_("Register"), reverse("person_create")))
