@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "ansinh.enrolment",
     "ansinh.collection",
     "ansinh.counselling",
+    "ansinh.demo",
     "ansinh.web",
 ]
 
@@ -116,6 +117,7 @@ USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # also creates VAR_DIR for the SQLite file
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
