@@ -26,6 +26,15 @@ class PersonForm(forms.ModelForm):
         initial="new",
     )
     household_id = forms.IntegerField(label=_("Household number"), required=False)
+    old_address = forms.CharField(
+        label=_("Address written before July 2025 (optional)"),
+        required=False,
+        max_length=250,
+        help_text=_(
+            "e.g. 'Ấp Hòa Lợi, Xã Hòa Long, Huyện Lai Vung, Tỉnh Đồng Tháp': "
+            "AnSinh finds today's commune when no commune is chosen."
+        ),
+    )
 
     class Meta:
         model = Person
@@ -52,6 +61,7 @@ class PersonForm(forms.ModelForm):
         if self.instance.pk:
             for name in ("support_group", "household_choice", "household_id"):
                 del self.fields[name]
+        self.fields["commune"].required = False
 
     def clean_cccd(self):
         value = self.cleaned_data["cccd"].strip()
@@ -75,12 +85,34 @@ class PersonForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if not data.get("commune"):
+            self._commune_from_old_address(data)
         hamlet, commune = data.get("hamlet"), data.get("commune")
         if hamlet and commune and hamlet.commune_id != commune.code:
             self.add_error("hamlet", _("This hamlet is not in the chosen commune."))
         if data.get("household_choice") == "existing" and not data.get("household_id"):
             self.add_error("household_id", _("Give the number of the household to join."))
         return data
+
+    def _commune_from_old_address(self, data):
+        """Convert a pre-2025 address (with its district) to today's commune."""
+        from ansinh.places.addresses import convert_old_address
+
+        old = data.get("old_address")
+        if not old:
+            self.add_error("commune", _("Choose the commune, or type the old address."))
+            return
+        code, _province, street = convert_old_address(old)
+        commune = self.fields["commune"].queryset.filter(code=code).first() if code else None
+        if commune is None:
+            self.add_error(
+                "old_address",
+                _("This address is not in your office's communes, or could not be read."),
+            )
+            return
+        data["commune"] = self.instance.commune = commune
+        if street and not data.get("address"):
+            data["address"] = self.instance.address = street
 
 
 class CompulsoryPeriodForm(forms.ModelForm):

@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from .models import Commune, Hamlet, Office, OfficeArea, OfficeName, Province
+
+
+class NameInline(admin.TabularInline):
+    model = OfficeName
+    extra = 0
+
+
+class AreaInline(admin.TabularInline):
+    model = OfficeArea
+    extra = 0
+    raw_id_fields = ("commune",)
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ("code", "__str__", "kind", "province", "parent")
+    inlines = [NameInline, AreaInline]
+
+
+@admin.register(Hamlet)
+class HamletAdmin(admin.ModelAdmin):
+    list_display = ("name", "commune", "population")
+    search_fields = ("name",)
+    raw_id_fields = ("commune",)
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "province", "population", "working_age_population")
+    search_fields = ("name", "name_folded", "code")
+    list_filter = ("province",)
+
+
+admin.site.register(Province)
