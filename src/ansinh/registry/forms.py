@@ -111,7 +111,10 @@ class PersonForm(forms.ModelForm):
             )
             return
         data["commune"] = self.instance.commune = commune
-        if street and not data.get("address"):
+        hamlet = commune.hamlets.filter(name__iexact=street.split(",")[0].strip()).first()
+        if hamlet and not data.get("hamlet"):
+            data["hamlet"] = self.instance.hamlet = hamlet
+        elif street and not data.get("address"):
             data["address"] = self.instance.address = street
 
 
