@@ -19,6 +19,7 @@ from ansinh.registry.services import check_can_edit
 from ansinh.rules.hi import card_validity_start, hi_quote
 from ansinh.rules.months import Month
 from ansinh.rules.vsi import IncomeOutOfRange, check_income, vsi_quote
+from ansinh.web.rule_errors import income_error
 from ansinh.web.text import add_months, shift_date
 
 from .models import (
@@ -72,7 +73,7 @@ def enrol_vsi(
     try:
         check_income(current_table(), income, start)
     except IncomeOutOfRange as exc:
-        raise ValidationError({"income": str(exc)})
+        raise ValidationError({"income": income_error(exc)})
     if person.vsi_enrolments.exclude(status=VsiStatus.STOPPED).exists():
         raise ValidationError(
             _("%(name)s already has an open voluntary social insurance enrolment.")
@@ -175,7 +176,7 @@ def record_vsi_receipt(user, enrolment: VsiEnrolment, data: ReceiptInput) -> Rec
     try:
         quote = quote_for_person(person, enrolment.income, data.paid_on, data.months)
     except IncomeOutOfRange as exc:
-        raise ValidationError({"income": str(exc)})
+        raise ValidationError({"income": income_error(exc)})
     if data.amount is not None and data.amount != quote.net_total:
         raise ValidationError(
             {
@@ -220,6 +221,10 @@ def record_vsi_receipt(user, enrolment: VsiEnrolment, data: ReceiptInput) -> Rec
     if enrolment.status == VsiStatus.SUSPENDED:
         enrolment.status, enrolment.status_since = VsiStatus.ACTIVE, data.paid_on
     audited_save(enrolment, user)
+    # Follow-up visits for this person resolve themselves once the overdue month is paid.
+    from ansinh.collection.services import resolve_paid_visits
+
+    resolve_paid_visits([enrolment.pk], on=data.paid_on)
     return receipt
 
 

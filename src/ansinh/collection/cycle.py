@@ -1,0 +1,336 @@
+"""The monthly retention cycle, set-based: on the 25th, for each organisation and collector,
+(a) who is due to pay next month and (b) who has not paid for the month before.
+
+Definitions (docs/decisions/0010-retention-cycle.md):
+
+* S, the first unpaid month of an open enrolment = paid_through + 1 (or its first month).
+* n, the period = the payment method's months (1, 3, 6, 12; lump sums 12 x years).
+* D, the deadline = the last month in which the period starting S is paid on time
+  (rules.vsi.payment_deadline: monthly the same month, 3-monthly within 3, 6-monthly within
+  the first 4, 12-monthly within the first 7 months).
+* Cycle of month M, issued on the 25th of M:
+  - due list: active enrolments with S = M + 1 (a new period opens next month);
+  - unpaid list: active or suspended enrolments with D <= M - 1 (the deadline has passed),
+    no more than MAX_OVERDUE_MONTHS overdue; months overdue = M - S.
+* Active enrolments on the unpaid list are suspended (a missed deadline suspends).
+
+Every step is one SQL statement over the set (INSERT ... SELECT, UPDATE ... WHERE); the
+amounts come from the rules engine, quoted once per distinct (income, months, best support
+group, date) and frozen in CycleQuote.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from ansinh.accounts.scope import office_communes
+from ansinh.enrolment.models import ContributionMonth, VsiEnrolment, VsiStatus
+from ansinh.parameters.table import current_table
+from ansinh.registry.models import SupportMembership
+from ansinh.rules.months import Month
+from ansinh.rules.vsi import SUPPORT_GROUPS, IncomeOutOfRange, support_rate, vsi_quote
+
+from .choices import ListKind
+from .models import CycleEntry, CycleList, CycleQuote, CycleRun
+from .sql import AddMonths, MonthIndex, insert_select
+
+CYCLE_DAY = 25
+REASONS_DUE_DAY = 20
+REMIND_DAY = 18
+MAX_OVERDUE_MONTHS = 12
+PERIODIC = ("1", "3", "6", "12")
+LUMP = ("advance", "missing")
+
+
+def issue_date(month: Month) -> date:
+    return date(month.year, month.month, CYCLE_DAY)
+
+
+def reasons_due(month: Month) -> date:
+    """Reasons for a cycle's unpaid list are due by the 20th of the next month."""
+    nxt = month + 1
+    return date(nxt.year, nxt.month, REASONS_DUE_DAY)
+
+
+def deadline_offsets(table, on: date) -> dict[str, int]:
+    """Months from the period's first month to its deadline month, per payment method."""
+    offsets = {m: int(table.value(f"vsi.deadline_months.{m}", on)) - 1 for m in PERIODIC}
+    offsets.update({m: 0 for m in LUMP})
+    return offsets
+
+
+def group_ranks(table, on: date, province: str | None) -> dict[str, int]:
+    """Support groups ranked as the quote ranks them (combined rate, then national): 0 = other."""
+    scored = sorted(
+        (g for g in SUPPORT_GROUPS if g != "other"),
+        key=lambda g: tuple(reversed(_rate(table, g, on, province))),
+    )
+    return {g: i + 1 for i, g in enumerate(scored)} | {"other": 0}
+
+
+def _rate(table, group, on, province):
+    nat, loc = support_rate(table, [group], on, province)
+    return nat, nat + loc
+
+
+@dataclass
+class CycleResult:
+    run: CycleRun
+    created: bool
+
+
+def enrolment_rows(office, month: Month, kind: str, *, historical: bool = False, table=None):
+    """The queryset that selects one list's rows (as `x_<column>` aliases), set-based.
+
+    `historical` reads paid_through as of the cycle date from the contribution months (for
+    issuing past cycles in the demo); otherwise the enrolment's own indexed paid_through.
+    """
+    table = table or current_table()
+    on_issue = issue_date(month)
+    on_quote = (month + 1).first_day() if kind == ListKind.DUE else on_issue
+    communes = office_communes(office, on_issue)
+    offsets = deadline_offsets(table, on_issue)
+    ranks = group_ranks(table, on_quote, office.province_id)
+
+    qs = VsiEnrolment.objects.filter(person__commune_id__in=communes)
+    if historical:
+        paid_through = Subquery(
+            ContributionMonth.objects.filter(
+                enrolment=OuterRef("pk"), receipt__paid_on__lte=on_issue
+            )
+            .order_by("-month")
+            .values("month")[:1]
+        )
+        qs = qs.filter(start_month__lte=(month + 1).first_day()).exclude(
+            status=VsiStatus.STOPPED, status_since__lte=on_issue
+        )
+        status = Value(VsiStatus.ACTIVE)
+    else:
+        paid_through = F("paid_through")
+        status = F("status")
+        if kind == ListKind.DUE:
+            qs = qs.filter(status=VsiStatus.ACTIVE)
+        else:
+            qs = qs.filter(status__in=[VsiStatus.ACTIVE, VsiStatus.SUSPENDED])
+    qs = qs.annotate(x_paid_through=paid_through)
+    qs = qs.annotate(
+        x_period_start=Coalesce(AddMonths(F("x_paid_through"), Value(1)), F("start_month"))
+    )
+    qs = qs.annotate(
+        x_period_months=Case(
+            *[When(method=m, then=Value(int(m))) for m in PERIODIC],
+            default=F("lump_years") * 12,
+            output_field=IntegerField(),
+        ),
+        x_deadline=Case(
+            *[
+                When(method=m, then=AddMonths(F("x_period_start"), Value(off)))
+                for m, off in offsets.items()
+                if off
+            ],
+            default=F("x_period_start"),
+        ),
+    )
+    m_index = month.index
+    if kind == ListKind.DUE:
+        qs = qs.filter(x_period_start=(month + 1).first_day())
+        overdue = Value(0)
+    else:
+        qs = qs.annotate(x_deadline_index=MonthIndex(F("x_deadline")))
+        qs = qs.annotate(x_start_index=MonthIndex(F("x_period_start")))
+        qs = qs.filter(
+            x_deadline_index__lte=m_index - 1, x_start_index__gte=m_index - MAX_OVERDUE_MONTHS
+        )
+        overdue = Value(m_index) - F("x_start_index")
+    rank = Subquery(
+        SupportMembership.objects.filter(person=OuterRef("person_id"), valid_from__lte=on_quote)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on_quote))
+        .annotate(
+            r=Case(
+                *[When(group=g, then=Value(r)) for g, r in ranks.items()],
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-r")
+        .values("r")[:1]
+    )
+    qs = qs.annotate(
+        x_person=F("person_id"),
+        x_enrolment=F("pk"),
+        x_organisation=F("person__collector__organisation_id"),
+        x_collector=F("person__collector_id"),
+        x_commune=F("person__commune_id"),
+        x_hamlet=F("person__hamlet_id"),
+        x_full_name=F("person__full_name"),
+        x_birth_date=F("person__birth_date"),
+        x_si_code=F("person__si_code"),
+        x_phone=F("person__phone"),
+        x_address=F("person__address"),
+        x_hamlet_name=Coalesce(F("person__hamlet__name"), Value("")),
+        x_commune_name=F("person__commune__name"),
+        x_status=status,
+        x_income=F("income"),
+        x_method=F("method"),
+        x_months_overdue=overdue,
+        x_months_to_pay=F("x_period_months"),
+        x_group_rank=Coalesce(rank, Value(0)),
+    )
+    return qs.values(*[f"x_{c}" for c in ENTRY_COLUMNS]).order_by()
+
+
+ENTRY_COLUMNS = [
+    "person",
+    "enrolment",
+    "organisation",
+    "collector",
+    "commune",
+    "hamlet",
+    "full_name",
+    "birth_date",
+    "si_code",
+    "phone",
+    "address",
+    "hamlet_name",
+    "commune_name",
+    "status",
+    "income",
+    "method",
+    "period_months",
+    "paid_through",
+    "period_start",
+    "deadline",
+    "months_overdue",
+    "months_to_pay",
+    "group_rank",
+]
+
+
+def issue_cycle(office, month: Month, user=None, *, historical: bool = False) -> CycleResult:
+    """Issue (once) the cycle of `month` for `office`; a second call returns the first run."""
+    existing = CycleRun.objects.filter(office=office, month=month.first_day()).first()
+    if existing is not None:
+        return CycleResult(existing, False)
+    started = time.perf_counter()
+    table = current_table()
+    try:
+        with transaction.atomic():
+            run = CycleRun.objects.create(
+                office=office, month=month.first_day(), issued_by=user if user and user.pk else None
+            )
+            for kind in (ListKind.DUE, ListKind.UNPAID):
+                qs = enrolment_rows(office, month, kind, historical=historical, table=table)
+                insert_select(
+                    CycleEntry,
+                    ENTRY_COLUMNS,
+                    qs,
+                    constants={"run": run.pk, "kind": kind},
+                )
+                _price(run, month, kind, table, office.province_id)
+            if not historical:
+                run.suspended_count = _suspend(run, month)
+            _summarise(run)
+            run.elapsed_ms = int((time.perf_counter() - started) * 1000)
+            run.save()
+    except IntegrityError:  # issued at the same moment by someone else
+        return CycleResult(CycleRun.objects.get(office=office, month=month.first_day()), False)
+    return CycleResult(run, True)
+
+
+def _price(run: CycleRun, month: Month, kind: str, table, province: str) -> None:
+    """Quote each distinct combination once with the rules, then one UPDATE sets the amounts."""
+    on = (month + 1).first_day() if kind == ListKind.DUE else issue_date(month)
+    by_rank = {r: g for g, r in group_ranks(table, on, province).items()}
+    combos = (
+        CycleEntry.objects.filter(run=run, kind=kind)
+        .exclude(method__in=LUMP)
+        .values_list("income", "months_to_pay", "group_rank")
+        .distinct()
+    )
+    quotes = []
+    for income, months, rank in combos:
+        try:
+            q = vsi_quote(table, income, (by_rank[rank],), on, months=months, province=province)
+        except (IncomeOutOfRange, ValueError):
+            continue
+        quotes.append(
+            CycleQuote(
+                run=run,
+                on=on,
+                income=income,
+                months=months,
+                group_rank=rank,
+                group=by_rank[rank],
+                gross=q.gross_total,
+                support=q.support_total,
+                amount=q.net_total,
+            )
+        )
+    CycleQuote.objects.bulk_create(quotes)
+    amount = CycleQuote.objects.filter(
+        run=run,
+        on=on,
+        income=OuterRef("income"),
+        months=OuterRef("months_to_pay"),
+        group_rank=OuterRef("group_rank"),
+    ).values("amount")[:1]
+    CycleEntry.objects.filter(run=run, kind=kind).exclude(method__in=LUMP).update(
+        amount=Subquery(amount)
+    )
+
+
+def _suspend(run: CycleRun, month: Month) -> int:
+    """A missed deadline suspends: the active enrolments on the unpaid list, in one UPDATE."""
+    ids = CycleEntry.objects.filter(run=run, kind=ListKind.UNPAID, status=VsiStatus.ACTIVE).values(
+        "enrolment_id"
+    )
+    return VsiEnrolment.objects.filter(pk__in=ids, status=VsiStatus.ACTIVE).update(
+        status=VsiStatus.SUSPENDED, status_since=issue_date(month)
+    )
+
+
+def _summarise(run: CycleRun) -> None:
+    """One list row per (kind, organisation) and per (kind, collector), from one GROUP BY."""
+    rows = (
+        CycleEntry.objects.filter(run=run)
+        .values("kind", "organisation_id", "collector_id")
+        .annotate(n=Count("id"), total=Coalesce(Sum("amount"), 0))
+        .order_by()
+    )
+    per_org = defaultdict(lambda: [0, 0])
+    lists = []
+    for r in rows:
+        if r["collector_id"] is not None:
+            lists.append(
+                CycleList(
+                    run=run,
+                    kind=r["kind"],
+                    organisation_id=r["organisation_id"],
+                    collector_id=r["collector_id"],
+                    count=r["n"],
+                    amount=r["total"],
+                )
+            )
+        acc = per_org[(r["kind"], r["organisation_id"])]
+        acc[0] += r["n"]
+        acc[1] += r["total"]
+    for (kind, org), (n, total) in per_org.items():
+        lists.append(CycleList(run=run, kind=kind, organisation_id=org, count=n, amount=total))
+    CycleList.objects.bulk_create(lists)
+    run.due_count = sum(n for (k, _o), (n, _t) in per_org.items() if k == ListKind.DUE)
+    run.unpaid_count = sum(n for (k, _o), (n, _t) in per_org.items() if k == ListKind.UNPAID)
+
+
+def issue_all(month: Month, user=None) -> list[CycleResult]:
+    """The scheduled job: every base office that has collection organisations."""
+    from ansinh.places.models import Office
+
+    offices = Office.objects.filter(kind=Office.Kind.BASE, organisations__isnull=False).distinct()
+    return [issue_cycle(office, month, user) for office in offices]

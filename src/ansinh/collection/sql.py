@@ -1,0 +1,64 @@
+"""Small SQL helpers that differ between SQLite and PostgreSQL (month arithmetic, INSERT SELECT)."""
+
+from django.db import connection, models
+
+
+class AddMonths(models.Func):
+    """A first-of-month date plus a whole number of months (a literal int or an expression)."""
+
+    output_field = models.DateField()
+    arity = 2
+
+    def as_sqlite(self, compiler, conn, **extra):
+        date_sql, date_params = compiler.compile(self.source_expressions[0])
+        n_sql, n_params = compiler.compile(self.source_expressions[1])
+        return f"date({date_sql}, printf('%%+d months', {n_sql}))", [*date_params, *n_params]
+
+    def as_postgresql(self, compiler, conn, **extra):
+        date_sql, date_params = compiler.compile(self.source_expressions[0])
+        n_sql, n_params = compiler.compile(self.source_expressions[1])
+        sql = f"(({date_sql})::date + make_interval(months => ({n_sql})::int))::date"
+        return sql, [*date_params, *n_params]
+
+
+class MonthIndex(models.Func):
+    """year * 12 + month - 1 of a date (months since year 0), as an integer."""
+
+    output_field = models.IntegerField()
+    arity = 1
+
+    def as_sqlite(self, compiler, conn, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"(CAST(strftime('%%Y', {sql}) AS INTEGER) * 12 "
+            f"+ CAST(strftime('%%m', {sql}) AS INTEGER) - 1)",
+            [*params, *params],
+        )
+
+    def as_postgresql(self, compiler, conn, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"(EXTRACT(YEAR FROM {sql})::int * 12 + EXTRACT(MONTH FROM {sql})::int - 1)",
+            [*params, *params],
+        )
+
+
+def insert_select(model, columns: list[str], queryset, constants: dict | None = None) -> int:
+    """INSERT INTO model (constants..., columns...) SELECT ... FROM (queryset) in one statement.
+
+    `queryset` must be a `.values(*aliases)` queryset whose aliases are the names in `columns`
+    prefixed with "x_" (annotations, so each has an explicit alias). Returns the row count.
+    """
+    constants = constants or {}
+    table = model._meta.db_table
+    qn = connection.ops.quote_name
+    col_names = [model._meta.get_field(c).column for c in [*constants, *columns]]
+    sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+    select = ", ".join(["%s"] * len(constants) + [f"sub.{qn('x_' + c)}" for c in columns])
+    statement = (
+        f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in col_names)}) "
+        f"SELECT {select} FROM ({sql}) sub"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*constants.values(), *params])
+        return cursor.rowcount

@@ -1,0 +1,76 @@
+"""Fixtures for the collection tests: participants with enrolments in a known state.
+
+The cycle under test is October 2026 (issued on 25/10/2026): due = S is November 2026,
+unpaid = the deadline fell in September 2026 or before.
+"""
+
+from datetime import date
+
+import pytest
+
+from ansinh.enrolment.models import VsiEnrolment
+from ansinh.rules.months import Month
+from tests.factories import LAI_VUNG, make_person
+
+CYCLE = Month(2026, 10)
+
+
+def enrol(
+    office,
+    name,
+    *,
+    paid_through,
+    method="1",
+    income=2_000_000,
+    collector=None,
+    commune=None,
+    start=date(2024, 1, 1),
+    status="active",
+    **kw,
+):
+    person = make_person(
+        office,
+        name,
+        collector=collector or office.collector,
+        **({"commune": commune} if commune else {}),
+        **kw,
+    )
+    return VsiEnrolment.objects.create(
+        person=person,
+        start_month=start,
+        income=income,
+        method=method,
+        paid_through=paid_through,
+        status=status,
+        status_since=start,
+    )
+
+
+@pytest.fixture
+def cohort(office, users):
+    """Six participants of Bưu điện (collector Thu) and one of Viettel."""
+    o = office
+    return {
+        # monthly, paid through October: due for November
+        "due": enrol(o, "Nguyễn Văn Đến", paid_through=date(2026, 10, 1)),
+        # monthly, paid through November already: on no list
+        "ahead": enrol(o, "Trần Thị Trước", paid_through=date(2026, 11, 1)),
+        # monthly, paid through August: September missed, 2 months overdue (Sep, Oct)
+        "late": enrol(o, "Lê Văn Trễ", paid_through=date(2026, 8, 1), phone="0912345678"),
+        # 3-monthly, period Aug-Oct, deadline October: not yet overdue on 25/10
+        "quarter": enrol(o, "Phạm Thị Quý", paid_through=date(2026, 7, 1), method="3"),
+        # 12-monthly, period from March 2026, deadline September: overdue
+        "yearly": enrol(
+            o, "Võ Văn Năm", paid_through=date(2026, 2, 1), method="12", income=3_000_000
+        ),
+        # monthly, stopped: on no list
+        "stopped": enrol(o, "Đỗ Thị Dừng", paid_through=date(2026, 3, 1), status="stopped"),
+        # Viettel's participant, due for November
+        "viettel": enrol(
+            o,
+            "Huỳnh Văn Viettel",
+            paid_through=date(2026, 10, 1),
+            collector=o.other_collector,
+            commune=LAI_VUNG,
+        ),
+    }
