@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "ansinh.enrolment",
     "ansinh.collection",
     "ansinh.counselling",
+    "ansinh.targets",
+    "ansinh.campaigns",
+    "ansinh.reports",
     "ansinh.demo",
     "ansinh.web",
 ]

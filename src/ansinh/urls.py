@@ -10,5 +10,8 @@ urlpatterns = [
     path("", include("ansinh.registry.urls")),
     path("", include("ansinh.enrolment.urls")),
     path("", include("ansinh.counselling.urls")),
+    path("", include("ansinh.targets.urls")),
+    path("", include("ansinh.campaigns.urls")),
+    path("", include("ansinh.reports.urls")),
 ]
 _ = i18n_patterns

@@ -16,4 +16,6 @@ def navigation(request):
     if user.edits_registry:
         items.append((_("Register"), reverse("person_create")))
     items.append((_("Counselling"), reverse("counsel")))
+    if not user.records_receipts or user.edits_registry:  # office, province, commune leaders
+        items.append((_("Targets"), reverse("target_index")))
     return {"nav": items}

@@ -1,0 +1,48 @@
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Metric
+
+
+class TargetForm(forms.Form):
+    metric = forms.ChoiceField(label=_("Target"), choices=Metric.choices)
+    value = forms.IntegerField(label=_("Value"), min_value=0)
+
+
+class SplitForm(forms.Form):
+    """One number per unit (commune, organisation or collector); blank means none."""
+
+    def __init__(self, *args, units=(), initial_values=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        initial_values = initial_values or {}
+        self.units = list(units)
+        for key, label in self.units:
+            self.fields[f"u_{key}"] = forms.IntegerField(
+                label=label, min_value=0, required=False, initial=initial_values.get(key)
+            )
+
+    def values(self):
+        return {key: self.cleaned_data.get(f"u_{key}") or 0 for key, _label in self.units}
+
+
+class DatesForm(forms.Form):
+    on = forms.DateField(
+        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    baseline = forms.DateField(
+        label=_("Baseline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class GrowthForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(
+        label=_("To"), initial=date.today, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    metric = forms.ChoiceField(label=_("Count"), choices=Metric.choices[:2])
+
+
+class PopulationForm(forms.Form):
+    file = forms.FileField(label=_("Population file (CSV or XLSX)"))

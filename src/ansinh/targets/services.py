@@ -1,0 +1,182 @@
+"""Writing targets, their split and commune populations: one transaction each, audited."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ansinh.accounts.audit import audited_save, record
+from ansinh.accounts.scope import scope_for
+from ansinh.collection.models import Collector, Organisation
+from ansinh.places.models import Commune
+
+from .choices import Level
+from .models import OfficeTarget, TargetShare
+from .population import PopulationRow
+from .queries import can_set_targets, can_split_targets, office_communes, visible_offices
+
+
+def _check_office(user, office):
+    if not visible_offices(user).filter(pk=office.pk).exists():
+        raise PermissionDenied(_("This office is outside your area."))
+
+
+@transaction.atomic
+def set_target(user, office, year: int, metric: str, value: int) -> OfficeTarget:
+    """The province sets (or changes) an office's target for a year."""
+    if not can_set_targets(user):
+        raise PermissionDenied(_("Only the province sets an office's targets."))
+    _check_office(user, office)
+    if value < 0:
+        raise ValidationError({"value": _("A target cannot be negative.")})
+    target = OfficeTarget.objects.filter(office=office, year=year, metric=metric).first()
+    target = target or OfficeTarget(office=office, year=year, metric=metric)
+    parts = defaultdict(int)
+    if target.pk:
+        for s in target.shares.all():
+            parts[s.level] += s.value
+    for level, total in parts.items():
+        if total > value:
+            raise ValidationError(
+                {
+                    "value": _("The %(level)s already share %(parts)s; the target cannot be lower.")
+                    % {"level": Level(level).label.lower(), "parts": total}
+                }
+            )
+    target.value, target.set_by = value, user
+    return audited_save(target, user)
+
+
+def _units(office, level):
+    if level == Level.COMMUNE:
+        return {c.code: c for c in office_communes(office)}
+    if level == Level.ORGANISATION:
+        return {o.pk: o for o in Organisation.objects.filter(office=office)}
+    return {c.pk: c for c in Collector.objects.filter(organisation__office=office)}
+
+
+@transaction.atomic
+def split_target(user, target: OfficeTarget, level: str, values: dict) -> list[TargetShare]:
+    """Replace the target's split at one level; the parts may not exceed the whole.
+
+    Collectors' parts may also not exceed their organisation's part, when one is set.
+    """
+    if not can_split_targets(user):
+        raise PermissionDenied(_("Your role cannot split targets."))
+    target = OfficeTarget.objects.select_for_update().get(pk=target.pk)
+    _check_office(user, target.office)
+    units = _units(target.office, level)
+    cleaned = {}
+    for key, value in values.items():
+        unit = units.get(key) or units.get(str(key))
+        if unit is None:
+            try:
+                unit = units.get(int(key))
+            except (TypeError, ValueError):
+                unit = None
+        if unit is None:
+            raise ValidationError(_("%(unit)s is not part of this office.") % {"unit": key})
+        if value is None or value == 0:
+            continue
+        if value < 0:
+            raise ValidationError(_("A share cannot be negative."))
+        cleaned[unit.pk] = (unit, int(value))
+    total = sum(v for _u, v in cleaned.values())
+    if total > target.value:
+        raise ValidationError(
+            _("The parts add up to %(parts)s, more than the whole target of %(whole)s.")
+            % {
+                "parts": f"{total:,}".replace(",", "."),
+                "whole": f"{target.value:,}".replace(",", "."),
+            }
+        )
+    if level == Level.COLLECTOR:
+        org_shares = {
+            s.organisation_id: s.value for s in target.shares.filter(level=Level.ORGANISATION)
+        }
+        per_org = defaultdict(int)
+        for unit, value in cleaned.values():
+            per_org[unit.organisation_id] += value
+        for org_id, sub in per_org.items():
+            if org_id in org_shares and sub > org_shares[org_id]:
+                org = Organisation.objects.get(pk=org_id)
+                raise ValidationError(
+                    _("The collectors of %(org)s share %(parts)s, more than its %(whole)s.")
+                    % {"org": org.name, "parts": sub, "whole": org_shares[org_id]}
+                )
+    if level == Level.ORGANISATION:
+        per_org = defaultdict(int)
+        for s in target.shares.filter(level=Level.COLLECTOR).select_related("collector"):
+            per_org[s.collector.organisation_id] += s.value
+        for org_id, sub in per_org.items():
+            if sub > (cleaned.get(org_id, (None, 0))[1]):
+                org = Organisation.objects.get(pk=org_id)
+                raise ValidationError(
+                    _("The collectors of %(org)s already share %(parts)s, more than its new part.")
+                    % {"org": org.name, "parts": sub}
+                )
+    target.shares.filter(level=level).delete()
+    shares = [
+        TargetShare(
+            target=target,
+            level=level,
+            value=value,
+            **{
+                Level.COMMUNE: {"commune": unit},
+                Level.ORGANISATION: {"organisation": unit},
+                Level.COLLECTOR: {"collector": unit},
+            }[level],
+        )
+        for unit, value in cleaned.values()
+    ]
+    TargetShare.objects.bulk_create(shares)
+    record(user, target, None, action="update")
+    return shares
+
+
+@transaction.atomic
+def import_population(user, rows: list[PopulationRow]) -> int:
+    """Write each commune's population and working-age population: all rows or none.
+
+    Every row is checked first; a commune that does not exist or lies outside the user's
+    area is reported with its row and field, and nothing is written.
+    """
+    if not can_split_targets(user):
+        raise PermissionDenied(_("Your role cannot load population figures."))
+    scope = scope_for(user)
+    codes = {r.code for r in rows}
+    known = Commune.objects.in_bulk(list(codes))
+    errors = []
+    for r in rows:
+        if r.code not in known:
+            errors.append(
+                _("Row %(row)s, field commune_code: unknown commune %(code)s.")
+                % {"row": r.row, "code": r.code or "''"}
+            )
+        elif scope.communes is not None and r.code not in scope.communes:
+            errors.append(
+                _("Row %(row)s, field commune_code: %(name)s is outside your area.")
+                % {"row": r.row, "name": known[r.code].name}
+            )
+    if errors:
+        raise ValidationError(errors)
+    for r in rows:
+        commune = known[r.code]
+        before = {"population": commune.population, "working_age": commune.working_age_population}
+        commune.population = r.population
+        commune.working_age_population = r.working_age_population
+        commune.save(update_fields=["population", "working_age_population"])
+        record(user, commune, before, action="update")
+    return len(rows)
+
+
+def population_template_rows(office) -> list[list]:
+    today = date.today()
+    return [
+        [c.code, c.name, c.population or "", c.working_age_population or ""]
+        for c in office_communes(office, today)
+    ]
