@@ -8,6 +8,7 @@ src/ansinh) and compiled to django.mo, which is committed so no machine needs ge
 import ast
 import gettext
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+
+from ansinh.rules.vsi import IncomeOutOfRange
+from ansinh.web.rule_errors import income_error
 
 LOCALE = Path(settings.LOCALE_PATHS[0]) / "vi" / "LC_MESSAGES"
 PO = LOCALE / "django.po"
@@ -202,3 +206,17 @@ def test_home_page_is_vietnamese_for_a_signed_in_official(users):
         assert text in page, text
     for text in ("Log out", "Search", "Counselling"):
         assert text not in page, text
+
+
+def test_an_income_out_of_range_is_told_in_the_page_language():
+    low = IncomeOutOfRange(500_000, 2_200_000, 50_600_000, date(2027, 5, 1))
+    high = IncomeOutOfRange(60_000_000, 2_200_000, 50_600_000, date(2027, 5, 1))
+    with translation.override("vi"):
+        assert income_error(low) == (
+            "Mức thu nhập tháng 500.000 đ thấp hơn mức tối thiểu 2.200.000 đ (chuẩn hộ nghèo "
+            "khu vực nông thôn) tại ngày 01/05/2027; hãy chọn từ 2.200.000 đ đến 50.600.000 đ."
+        )
+        assert "cao hơn mức tối đa 50.600.000 đ" in income_error(high)
+    with translation.override("en"):
+        assert "below the minimum of 2.200.000 đ" in income_error(low)
+        assert "above the maximum of 50.600.000 đ" in income_error(high)

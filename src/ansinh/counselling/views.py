@@ -11,6 +11,7 @@ from ansinh.registry.models import Person
 from ansinh.rules.hi import hi_quote
 from ansinh.rules.months import Month
 from ansinh.rules.vsi import IncomeOutOfRange, income_bounds, vsi_quote
+from ansinh.web.rule_errors import income_error
 
 from .forms import HiQuoteForm, LeavingJobForm, VsiQuoteForm
 from .outlook import LeavingJobCase, compare_leaving_job, compare_person, leaving_job_history
@@ -60,7 +61,7 @@ def person_counsel(request, pk):
     try:
         projection = compare_person(person, history, income)
     except IncomeOutOfRange as exc:
-        error = str(exc)
+        error = income_error(exc)
     context = {
         "person": person,
         "projection": projection,
@@ -82,7 +83,7 @@ def _vsi_quote(data):
         try:
             quote = vsi_quote(current_table(), c["income"], [c["group"]], c["on"], c["months"])
         except IncomeOutOfRange as exc:
-            form.add_error("income", str(exc))
+            form.add_error("income", income_error(exc))
     return {"form": form, "quote": quote}
 
 
@@ -115,7 +116,7 @@ def _leaving_job(data):
         try:
             projection = compare_leaving_job(case)
         except IncomeOutOfRange as exc:
-            form.add_error("income", str(exc))
+            form.add_error("income", income_error(exc))
         except ValueError as exc:
             form.add_error(None, str(exc))
     return {

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ansinh.registry.models import Household, Person
 from ansinh.registry.views import _add_errors
 from ansinh.rules.vsi import IncomeOutOfRange
+from ansinh.web.rule_errors import income_error
 
 from . import services
 from .forms import HiEnrolForm, ReceiptForm, VsiEnrolForm
@@ -25,7 +26,7 @@ def _live_quote(person, income, method, lump_years, on):
         months = PaymentMethod.period_months(method, lump_years or 0)
         return services.quote_for_person(person, int(income), on, months), None
     except IncomeOutOfRange as exc:
-        return None, str(exc)
+        return None, income_error(exc)
     except (TypeError, ValueError):
         return None, _("Type the monthly income in dong, e.g. 1500000.")
 
