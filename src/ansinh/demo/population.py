@@ -25,9 +25,16 @@ Status today follows one rule, which the monthly cycle can rely on: an enrolment
 month (the "not paid last month" list) or later; *suspended* once that deadline is
 more than a month past; *stopped* with a reason otherwise.
 
-History starts with the window (60 months before the current month). Participants
-who joined earlier are given their first month in the window as start_month, so the
-month-by-month history and the enrolment never disagree.
+History covers the window (the 60 months before the current month). Participants who
+joined earlier start with the period that was running when the window opened (paid up
+to 11 months before it), and that period's first month is their start_month, so the
+month-by-month history and the enrolment never disagree; earlier years of theirs are
+not in the demo.
+
+Simplifications: household health insurance is priced without budget support (near-poor
+households get 70% in reality); deaths are drawn only among participants who are not in
+a household health-insurance card, so that no card stays active for the dead; the
+120-month lifetime cap on VSI support cannot bind within five years and is not tracked.
 
 Every row is written with bulk_create in batches, with primary keys allocated here so
 that contribution months can point at their receipts without a round trip.
@@ -174,14 +181,13 @@ class Ids:
 
 
 class PopulationBuilder:
-    def __init__(self, *, table, seed: int, scale: Scale, today: date, stdout=None):
+    def __init__(self, *, table, seed: int, scale: Scale, today: date):
         self.table = table
         self.rng = random.Random(seed)
         self.scale = scale
         self.today = today
         self.cm = mi(today)  # current month
         self.w0 = self.cm - WINDOW_MONTHS  # first month of the five-year window
-        self.out = stdout
         self.ids = Ids()
         self.households: list[Household] = []
         self.persons: list[PersonInfo] = []
@@ -200,6 +206,8 @@ class PopulationBuilder:
         self._hi_quotes: dict = {}
         self._deadlines: dict = {}
         self._collector_org: dict[int, int] = {}
+        self._join_weights = None
+        self._changes = None
         self.counts: dict[str, int] = {}
 
     # -- the whole run --------------------------------------------------------------
@@ -401,7 +409,7 @@ class PopulationBuilder:
     def _segment(self, on: date) -> int:
         """Which stretch of dates, between two changes of any legal figure, holds `on`:
         every quote is the same within one stretch, so quotes are cached by it."""
-        if not hasattr(self, "_changes"):
+        if self._changes is None:
             changes = set()
             for row in self.table.rows:
                 changes.add(row.valid_from)
@@ -483,17 +491,18 @@ class PopulationBuilder:
         self.counts["hi_members"] = len(self.hi_enrolments)
 
     def _join_month(self) -> int:
-        """A month in the window for a new participant: more in May and in the 2025 campaign."""
-        months = list(range(self.w0 + 1, self.cm + 1))
-        weights = []
-        for i in months:
-            w = 1.0 + 0.6 * (i - self.w0) / WINDOW_MONTHS
-            if i % 12 == 4:  # May: mobilisation month
-                w *= 2.2
-            if mi(date(2025, 4, 1)) <= i <= mi(date(2025, 6, 1)):  # "the Model" campaign
-                w *= 3.5
-            weights.append(w)
-        if not hasattr(self, "_join_weights"):
+        """A month in the window for a new participant: growing over the years, more in May
+        (mobilisation month) and in the April-June 2025 campaign ("the Model")."""
+        if self._join_weights is None:
+            months = list(range(self.w0 + 1, self.cm + 1))
+            weights = []
+            for i in months:
+                w = 1.0 + 0.6 * (i - self.w0) / WINDOW_MONTHS
+                if i % 12 == 4:
+                    w *= 2.2
+                if mi(date(2025, 4, 1)) <= i <= mi(date(2025, 6, 1)):
+                    w *= 3.5
+                weights.append(w)
             self._join_weights = (months, weights)
         return self.rng.choices(*self._join_weights)[0]
 
@@ -529,11 +538,7 @@ class PopulationBuilder:
 
     def _make_vsi(self):
         rng = self.rng
-        eligible = [
-            info
-            for info in self.persons
-            if 19 <= info.age <= 64 and info.person.birth_date.year + 18 <= md(self.cm).year
-        ]
+        eligible = [info for info in self.persons if 19 <= info.age <= 64]
         keyed = []
         for info in eligible:
             w = 1.3 if info.person.sex == "F" else 1.0
