@@ -212,8 +212,8 @@ def resolve_paid_visits(enrolment_ids, on: date | None = None) -> int:
     Set-based (one UPDATE); called at the end of record_vsi_receipt and by the import, in the
     same transaction as the receipt.
     """
-    ids = list(enrolment_ids)
-    if not ids:
+    ids = enrolment_ids if hasattr(enrolment_ids, "query") else list(enrolment_ids)
+    if not hasattr(ids, "query") and not ids:
         return 0
     paid = VsiEnrolment.objects.filter(pk=OuterRef("enrolment_id")).values("paid_through")[:1]
     last_receipt = (
@@ -288,3 +288,46 @@ def organisations_for(user):
 
 
 REASON_LABELS_VI = REASON_VI
+
+
+# -- imports --------------------------------------------------------------------------------
+
+
+def start_import(user, uploaded, kind="receipts", keep_valid=False, run=None):
+    """Store an uploaded file, create its import and hand it to the background queue."""
+    from .imports import file_digest
+    from .models import ReceiptImport
+    from .tasks import run_import_task
+
+    if not user.records_receipts:
+        raise PermissionDenied(_("Your role cannot record receipts."))
+    digest = file_digest(uploaded)
+    batch = ReceiptImport(
+        kind=kind,
+        organisation_id=user.organisation_id
+        or (user.collector.organisation_id if user.collector_id else None),
+        office_id=user.office_id or (run.office_id if run else None),
+        run=run,
+        uploaded_by=user,
+        file_name=uploaded.name[:200],
+        sha256=digest,
+        keep_valid=keep_valid,
+    )
+    batch.file.save(uploaded.name, uploaded, save=False)
+    batch.save()
+    run_import_task.enqueue(batch.pk, user.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def earlier_import(batch):
+    """The same file imported before (by its SHA-256), if any."""
+    from .choices import ImportStatus
+    from .models import ReceiptImport
+
+    return (
+        ReceiptImport.objects.filter(sha256=batch.sha256, status=ImportStatus.DONE, kind=batch.kind)
+        .exclude(pk=batch.pk)
+        .order_by("created_at")
+        .first()
+    )

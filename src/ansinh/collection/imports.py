@@ -1,0 +1,769 @@
+"""Receipt and reason files (CSV or XLSX): streamed, validated in sets, written in one go.
+
+Layout of a receipt file (the template is downloadable from the import page; docs/collection.md):
+
+    so_bien_lai      receipt number (unique; the natural key: a file uploaded twice adds nothing)
+    ma_so_bhxh       the participant's social-insurance code (10 digits) or CCCD (12 digits)
+    ngay_nop         date paid: dd/mm/yyyy (or yyyy-mm-dd)
+    so_thang         months paid (1 to 60)
+    so_tien          amount paid by the participant, whole dong (must equal the quote)
+    ma_nhan_vien_thu collector code (optional: the person's own collector)
+    tu_thang         from month, mm/yyyy (optional; when given it must be the next unpaid month)
+
+CSV files are UTF-8 (with or without BOM), comma or semicolon separated.
+
+Phase 1 (validate) reads the file in batches of 5,000 rows; each batch costs a handful of
+IN queries (persons, enrolments, existing receipts, support groups, collectors), the amounts
+come from the rules engine quoted once per distinct (income, groups, month, months), and the
+verdicts are bulk-inserted as ImportRow (the report, and the staging table). Progress is
+committed per batch, so a page can poll it.
+
+Phase 2 (write), in one transaction: INSERT ... SELECT the receipts from the staging rows,
+INSERT ... SELECT their contribution months (split as enrolment.services.split_total does),
+one UPDATE of paid_through per enrolment, visits resolved. A file with a rejected row writes
+nothing unless the user chose to keep the valid rows; a crash leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+from types import SimpleNamespace
+
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ansinh.accounts.models import AuditEntry
+from ansinh.accounts.scope import scope_for
+from ansinh.enrolment.models import Receipt, VsiEnrolment, VsiStatus
+from ansinh.enrolment.services import next_unpaid_month
+from ansinh.parameters.table import current_table
+from ansinh.registry.models import Person, SupportMembership
+from ansinh.rules.months import Month
+from ansinh.rules.vsi import IncomeOutOfRange, vsi_quote
+from ansinh.web.text import add_months
+
+from .choices import ImportStatus, ListKind, RowStatus, Source
+from .models import Collector, CycleEntry, ImportRow, ReceiptImport
+
+BATCH = 5_000
+RECEIPT_COLUMNS = [
+    "so_bien_lai",
+    "ma_so_bhxh",
+    "ngay_nop",
+    "so_thang",
+    "so_tien",
+    "ma_nhan_vien_thu",
+    "tu_thang",
+]
+REQUIRED_RECEIPT = RECEIPT_COLUMNS[:5]
+REASON_COLUMNS = ["ma_so_bhxh", "ma_ly_do", "ghi_chu"]
+REQUIRED_REASON = REASON_COLUMNS[:2]
+#: No state support was paid before this month (rules.md), so the 120-month cap cannot bind
+#: for a payment whose months end fewer than 120 months after it.
+SUPPORT_SINCE = Month(2018, 1)
+_DATE_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+class LayoutError(Exception):
+    """The file is not in the documented layout or encoding: nothing is read."""
+
+
+def checkpoint(stage: str, rows_done: int) -> None:
+    """Called after each batch and each write step (tests inject failures here)."""
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def file_digest(fileobj) -> str:
+    h = hashlib.sha256()
+    fileobj.seek(0)
+    for chunk in iter(lambda: fileobj.read(1 << 16), b""):
+        h.update(chunk)
+    fileobj.seek(0)
+    return h.hexdigest()
+
+
+def _norm_header(cells) -> list[str]:
+    return [str(c or "").strip().lower().lstrip("\ufeff") for c in cells]
+
+
+def _check_header(header: list[str], columns: list[str], required: list[str]) -> list[int]:
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise LayoutError(
+            _("The first row must name the columns %(cols)s; missing: %(missing)s.")
+            % {"cols": ", ".join(columns), "missing": ", ".join(missing)}
+        )
+    return [header.index(c) if c in header else -1 for c in columns]
+
+
+def read_rows(fileobj, name: str, columns: list[str], required: list[str]) -> Iterator:
+    """Yield (line number, {column: value}) streaming from a CSV or XLSX file."""
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        yield from _read_xlsx(fileobj, columns, required)
+    elif lower.endswith((".csv", ".txt")):
+        yield from _read_csv(fileobj, columns, required)
+    else:
+        raise LayoutError(_("Upload a .csv or .xlsx file."))
+
+
+def _read_csv(fileobj, columns, required):
+    fileobj.seek(0)
+    head = fileobj.read(4)
+    fileobj.seek(0)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise LayoutError(_("The file is UTF-16; save it as CSV UTF-8."))
+    text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", errors="strict", newline="")
+    line = 1
+    try:
+        first = text.readline()
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        header = _norm_header(next(csv.reader([first], delimiter=delimiter), []))
+        index = _check_header(header, columns, required)
+        for line, cells in enumerate(csv.reader(text, delimiter=delimiter), start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            yield (
+                line,
+                {
+                    c: (cells[i].strip() if 0 <= i < len(cells) else "")
+                    for c, i in zip(columns, index, strict=True)
+                },
+            )
+    except UnicodeDecodeError:
+        raise LayoutError(
+            _("The file is not UTF-8 text (near line %(line)s); save it as CSV UTF-8.")
+            % {"line": line + 1}
+        )
+    finally:
+        text.detach()
+
+
+def _read_xlsx(fileobj, columns, required):
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(fileobj, read_only=True, data_only=True)
+    except Exception:
+        raise LayoutError(_("The file is not a readable Excel (.xlsx) workbook."))
+    try:
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        header = _norm_header(next(rows, []))
+        index = _check_header(header, columns, required)
+        for line, cells in enumerate(rows, start=2):
+            if not cells or all(c is None or str(c).strip() == "" for c in cells):
+                continue
+            yield (
+                line,
+                {
+                    c: (cells[i] if 0 <= i < len(cells) else None)
+                    for c, i in zip(columns, index, strict=True)
+                },
+            )
+    finally:
+        wb.close()
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _int(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = _text(value).replace(".", "").replace(",", "").replace(" ", "").removesuffix("đ")
+    return int(text) if text.isdigit() else None
+
+
+def _date(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    m = _DATE_DMY.match(text)
+    try:
+        if m:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _month(value) -> date | None:
+    if isinstance(value, (date, datetime)):
+        return _date(value).replace(day=1)
+    text = _text(value)
+    m = re.match(r"^(\d{1,2})/(\d{4})$", text) or re.match(r"^(\d{4})-(\d{1,2})$", text)
+    if not m:
+        return None
+    a, b = m.groups()
+    year, month = (int(b), int(a)) if len(b) == 4 else (int(a), int(b))
+    return date(year, month, 1) if 1 <= month <= 12 else None
+
+
+# -- receipts: phase 1 -------------------------------------------------------------------------
+
+
+class _Validator:
+    def __init__(self, batch: ReceiptImport, user):
+        self.batch = batch
+        self.user = user
+        self.scope = scope_for(user)
+        self.table = current_table()
+        self.cap = int(self.table.value_or("vsi.support.max_months", date.today(), 0))
+        self.payback_cache: dict = {}
+        self.seen: set[str] = set()
+        self.state: dict[int, SimpleNamespace] = {}  # enrolment id -> paid_through, status
+        self.quotes: dict = {}
+        self.today = date.today()
+
+    def batch_rows(self, rows: list[tuple[int, dict]]) -> list[ImportRow]:
+        codes = {_text(r["ma_so_bhxh"]) for _l, r in rows}
+        numbers = {_text(r["so_bien_lai"]) for _l, r in rows}
+        persons = self._persons(codes)
+        enrolments = {
+            e["person_id"]: e
+            for e in VsiEnrolment.objects.filter(person_id__in=[p["id"] for p in persons.values()])
+            .exclude(status=VsiStatus.STOPPED)
+            .values("id", "person_id", "income", "status", "paid_through", "start_month")
+        }
+        existing = {
+            r["number"]: r
+            for r in Receipt.objects.filter(number__in=numbers).values(
+                "number", "person_id", "amount", "paid_on", "months"
+            )
+        }
+        groups: dict[int, list] = {}
+        for m in SupportMembership.objects.filter(
+            person_id__in=[p["id"] for p in persons.values()]
+        ).values("person_id", "group", "valid_from", "valid_to"):
+            groups.setdefault(m["person_id"], []).append(m)
+        collectors = {
+            c["code"]: c
+            for c in Collector.objects.filter(
+                code__in={_text(r.get("ma_nhan_vien_thu")) for _l, r in rows} - {""}
+            ).values("id", "code", "organisation_id")
+        }
+        used = self._support_used(rows, persons)
+        return [
+            self._row(line, r, persons, enrolments, existing, groups, collectors, used)
+            for line, r in rows
+        ]
+
+    def _persons(self, codes):
+        si = [c for c in codes if len(c) == 10 and c.isdigit()]
+        ids = [c for c in codes if len(c) == 12 and c.isdigit()]
+        qs = Person.objects.restrict(self.user).filter(Q(si_code__in=si) | Q(cccd__in=ids))
+        out = {}
+        for p in qs.values(
+            "id",
+            "si_code",
+            "cccd",
+            "commune__province_id",
+            "collector_id",
+            "collector__organisation_id",
+        ):
+            out[p["si_code"]] = p
+            if p["cccd"]:
+                out[p["cccd"]] = p
+        self.outside = set()
+        missing = [c for c in si + ids if c not in out]
+        if missing and not self.scope.unrestricted:
+            found = Person.objects.filter(Q(si_code__in=missing) | Q(cccd__in=missing))
+            for s, c in found.values_list("si_code", "cccd"):
+                self.outside.update({s, c})
+        return out
+
+    def _support_used(self, rows, persons) -> dict[int, int]:
+        """Supported months already used, only for persons where the 120-month cap can bind."""
+        need = set()
+        for _l, r in rows:
+            paid_on, months = _date(r["ngay_nop"]), _int(r["so_thang"])
+            p = persons.get(_text(r["ma_so_bhxh"]))
+            if p and paid_on and months and (Month.of(paid_on) - SUPPORT_SINCE) + months > self.cap:
+                need.add(p["id"])
+        if not need:
+            return {}
+        from ansinh.enrolment.models import ContributionMonth
+
+        return dict(
+            ContributionMonth.objects.filter(person_id__in=need, support__gt=0)
+            .values_list("person_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+
+    def _row(self, line, r, persons, enrolments, existing, groups, collectors, used):
+        number = _text(r["so_bien_lai"])
+        code = _text(r["ma_so_bhxh"])
+        row = ImportRow(batch=self.batch, line=line, number=number[:40], si_code=code[:20])
+
+        def reject(field, message):
+            row.status, row.field, row.message = RowStatus.REJECTED, field, message[:300]
+            return row
+
+        if not number:
+            return reject("so_bien_lai", _("A receipt number is required."))
+        if len(number) > 40:
+            return reject("so_bien_lai", _("A receipt number has at most 40 characters."))
+        if number in self.seen:
+            return reject(
+                "so_bien_lai", _("Receipt number %(n)s appears twice in the file.") % {"n": number}
+            )
+        self.seen.add(number)
+        person = persons.get(code)
+        paid_on = _date(r["ngay_nop"])
+        months = _int(r["so_thang"])
+        amount = _int(r["so_tien"])
+        old = existing.get(number)
+        if old is not None:
+            if (
+                person
+                and old["person_id"] == person["id"]
+                and old["amount"] == amount
+                and (old["paid_on"] == paid_on and old["months"] == months)
+            ):
+                row.status, row.message = RowStatus.DUPLICATE, _("Already recorded.")
+                row.person_id = person["id"]
+                return row
+            return reject(
+                "so_bien_lai",
+                _("Receipt number %(n)s is already used for another payment.") % {"n": number},
+            )
+        if person is None:
+            if code in self.outside:
+                return reject("ma_so_bhxh", _("%(code)s is outside your area.") % {"code": code})
+            return reject(
+                "ma_so_bhxh",
+                _("No participant with social-insurance code or CCCD %(code)r.") % {"code": code},
+            )
+        row.person_id = person["id"]
+        enrolment = enrolments.get(person["id"])
+        if enrolment is None:
+            return reject(
+                "ma_so_bhxh",
+                _("%(code)s has no open voluntary social insurance enrolment.") % {"code": code},
+            )
+        if paid_on is None:
+            return reject(
+                "ngay_nop",
+                _("Date %(v)r is not a date (dd/mm/yyyy).") % {"v": _text(r["ngay_nop"])},
+            )
+        if paid_on > self.today:
+            return reject(
+                "ngay_nop",
+                _("The payment date %(d)s is in the future.") % {"d": paid_on.strftime("%d/%m/%Y")},
+            )
+        if months is None or not 1 <= months <= 60:
+            return reject("so_thang", _("Months must be a whole number from 1 to 60."))
+        if amount is None:
+            return reject(
+                "so_tien",
+                _("Amount %(v)r is not a whole number of dong.") % {"v": _text(r["so_tien"])},
+            )
+        collector_id = person["collector_id"]
+        org_id = person["collector__organisation_id"]
+        ccode = _text(r.get("ma_nhan_vien_thu"))
+        if ccode:
+            c = collectors.get(ccode)
+            if c is None:
+                return reject("ma_nhan_vien_thu", _("Unknown collector code %(c)r.") % {"c": ccode})
+            if self.scope.organisation_id and c["organisation_id"] != self.scope.organisation_id:
+                return reject(
+                    "ma_nhan_vien_thu",
+                    _("Collector %(c)s belongs to another organisation.") % {"c": ccode},
+                )
+            collector_id, org_id = c["id"], c["organisation_id"]
+        if self.batch.organisation_id and not ccode:
+            org_id = self.batch.organisation_id
+        st = self.state.get(enrolment["id"])
+        if st is None:
+            st = SimpleNamespace(
+                paid_through=enrolment["paid_through"],
+                status=enrolment["status"],
+                start_month=enrolment["start_month"],
+            )
+        first = next_unpaid_month(st, paid_on)
+        from_text = _text(r.get("tu_thang"))
+        if from_text:
+            given = _month(r.get("tu_thang"))
+            if given is None:
+                return reject(
+                    "tu_thang", _("From month %(v)r is not a month (mm/yyyy).") % {"v": from_text}
+                )
+            if st.paid_through and given <= st.paid_through:
+                return reject(
+                    "tu_thang",
+                    _("%(m)s is already paid (paid through %(p)s).")
+                    % {"m": f"{given:%m/%Y}", "p": f"{st.paid_through:%m/%Y}"},
+                )
+            if given != first:
+                return reject(
+                    "tu_thang",
+                    _("The next month to pay is %(m)s, not %(g)s.")
+                    % {"m": f"{first:%m/%Y}", "g": f"{given:%m/%Y}"},
+                )
+        covered = add_months(first, months - 1)
+        groups_on = tuple(
+            sorted(
+                g["group"]
+                for g in groups.get(person["id"], ())
+                if g["valid_from"] <= paid_on
+                and (g["valid_to"] is None or paid_on <= g["valid_to"])
+            )
+        ) or ("other",)
+        key = (
+            enrolment["income"],
+            groups_on,
+            Month.of(paid_on),
+            months,
+            person["commune__province_id"],
+            used.get(person["id"], 0),
+        )
+        quote = self.quotes.get(key)
+        if quote is None:
+            try:
+                quote = vsi_quote(
+                    self.table,
+                    enrolment["income"],
+                    groups_on,
+                    paid_on,
+                    months=months,
+                    province=person["commune__province_id"],
+                    support_months_used=used.get(person["id"], 0),
+                )
+            except (IncomeOutOfRange, ValueError) as exc:
+                return reject("so_tien", str(exc))
+            self.quotes[key] = quote
+        if amount != quote.net_total:
+            return reject(
+                "so_tien",
+                _("Amount %(got)s does not match the %(want)s due for %(n)s months.")
+                % {"got": f"{amount:,}", "want": f"{quote.net_total:,}", "n": months},
+            )
+        st.paid_through, st.status = covered, VsiStatus.ACTIVE
+        self.state[enrolment["id"]] = st
+        if used.get(person["id"]) is not None:
+            used[person["id"]] += quote.supported_months
+        row.status = RowStatus.ACCEPTED
+        row.enrolment_id = enrolment["id"]
+        row.paid_on, row.from_month, row.months = paid_on, first, months
+        row.income, row.gross, row.support = (
+            enrolment["income"],
+            quote.gross_total,
+            quote.support_total,
+        )
+        row.supported_months, row.amount = quote.supported_months, quote.net_total
+        row.collector_id, row.organisation_id = collector_id, org_id
+        return row
+
+
+def import_receipts(batch: ReceiptImport, user, fileobj) -> ReceiptImport:
+    """Run an import to the end: validate (phase 1), then write or reject (phase 2)."""
+    batch.status = ImportStatus.VALIDATING
+    batch.save(update_fields=["status"])
+    validator = _Validator(batch, user)
+    counts = {RowStatus.ACCEPTED: 0, RowStatus.DUPLICATE: 0, RowStatus.REJECTED: 0}
+    done = 0
+    try:
+        pending: list = []
+        for item in read_rows(fileobj, batch.file_name, RECEIPT_COLUMNS, REQUIRED_RECEIPT):
+            pending.append(item)
+            if len(pending) >= BATCH:
+                done = _flush(validator, pending, counts, done)
+                pending = []
+        if pending:
+            done = _flush(validator, pending, counts, done)
+    except LayoutError as exc:
+        return _finish(batch, ImportStatus.FAILED, counts, str(exc), delete_rows=True)
+    except Exception as exc:  # nothing has been written yet: the staging rows are the report
+        return _finish(
+            batch,
+            ImportStatus.FAILED,
+            counts,
+            _("Stopped by an error: %(e)s") % {"e": exc},
+            delete_rows=True,
+        )
+    batch.total = done
+    if counts[RowStatus.REJECTED] and not batch.keep_valid:
+        ImportRow.objects.filter(batch=batch, status=RowStatus.ACCEPTED).update(
+            status=RowStatus.SKIPPED
+        )
+        return _finish(
+            batch,
+            ImportStatus.REJECTED,
+            counts,
+            _(
+                "%(n)s row(s) rejected: nothing was written. Correct the file and upload it again, "
+                "or upload it again choosing to keep the valid rows."
+            )
+            % {"n": counts[RowStatus.REJECTED]},
+        )
+    batch.status = ImportStatus.WRITING
+    batch.save(update_fields=["status", "total"])
+    try:
+        write_accepted(batch, user)
+    except Exception as exc:
+        ImportRow.objects.filter(batch=batch, status=RowStatus.ACCEPTED).update(
+            status=RowStatus.SKIPPED
+        )
+        return _finish(
+            batch,
+            ImportStatus.FAILED,
+            counts,
+            _("Stopped by an error while writing; nothing was written: %(e)s") % {"e": exc},
+        )
+    message = _("%(a)s receipt(s) recorded, %(d)s already recorded, %(r)s rejected.") % {
+        "a": counts[RowStatus.ACCEPTED],
+        "d": counts[RowStatus.DUPLICATE],
+        "r": counts[RowStatus.REJECTED],
+    }
+    return _finish(batch, ImportStatus.DONE, counts, message)
+
+
+def _flush(validator, pending, counts, done):
+    rows = validator.batch_rows(pending)
+    ImportRow.objects.bulk_create(rows, batch_size=BATCH)
+    for r in rows:
+        counts[r.status] += 1
+    done += len(rows)
+    ReceiptImport.objects.filter(pk=validator.batch.pk).update(
+        done=done, total=max(done, validator.batch.total)
+    )
+    checkpoint("validate", done)
+    return done
+
+
+def _finish(batch, status, counts, message, delete_rows=False):
+    if delete_rows and status == ImportStatus.FAILED:
+        ImportRow.objects.filter(batch=batch, status=RowStatus.ACCEPTED).update(
+            status=RowStatus.SKIPPED
+        )
+    batch.status = status
+    batch.accepted = counts[RowStatus.ACCEPTED] if status == ImportStatus.DONE else 0
+    batch.duplicates = counts[RowStatus.DUPLICATE]
+    batch.rejected = counts[RowStatus.REJECTED]
+    batch.message = message
+    batch.finished_at = timezone.now()
+    batch.done = max(batch.done, sum(counts.values()))
+    batch.total = max(batch.total, batch.done)
+    batch.save()
+    return batch
+
+
+# -- receipts: phase 2 -------------------------------------------------------------------------
+
+
+def _add_months_sql(date_sql: str, n_sql: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"(({date_sql}) + make_interval(months => ({n_sql})::int))::date"
+    return f"date({date_sql}, printf('%%+d months', {n_sql}))"
+
+
+@transaction.atomic
+def write_accepted(batch: ReceiptImport, user) -> int:
+    """Phase 2: receipts, months, paid_through and visits from the staging rows, set-based."""
+    from ansinh.collection.services import resolve_paid_visits
+
+    rows = "collection_importrow"
+    accepted = f"{rows}.batch_id = %s AND {rows}.status = 'accepted'"
+    with connection.cursor() as cur:
+        # Nothing may have moved since the rows were checked: lock and compare.
+        ids = ImportRow.objects.filter(batch=batch, status=RowStatus.ACCEPTED).values(
+            "enrolment_id"
+        )
+        list(VsiEnrolment.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+        cur.execute(
+            f"SELECT COUNT(*) FROM enrolment_vsienrolment e JOIN (SELECT enrolment_id, "
+            f"MIN(from_month) AS first FROM {rows} WHERE {accepted} GROUP BY enrolment_id) v "
+            f"ON v.enrolment_id = e.id WHERE e.paid_through >= v.first OR e.status = 'stopped'",
+            [batch.pk],
+        )
+        if cur.fetchone()[0]:
+            raise RuntimeError(
+                _("Some participants paid since the file was checked; upload the file again.")
+            )
+        now = timezone.now()
+        cur.execute(
+            "INSERT INTO enrolment_receipt (number, scheme, person_id, vsi_enrolment_id, "
+            "paid_on, from_month, months, members, income, gross, support, amount, "
+            "collector_id, organisation_id, source, recorded_by_id, created_at) "
+            f"SELECT number, 'vsi', person_id, enrolment_id, paid_on, from_month, months, 1, "
+            f"income, gross, support, amount, collector_id, organisation_id, 'import', %s, %s "
+            f"FROM {rows} WHERE {accepted} ORDER BY line",
+            [user.pk if user and user.pk else None, now, batch.pk],
+        )
+        written = cur.rowcount
+        checkpoint("receipts", written)
+        month = _add_months_sql("s.from_month", "n.i")
+        cur.execute(
+            "WITH RECURSIVE nums(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM nums WHERE i < 59) "
+            "INSERT INTO enrolment_contributionmonth (person_id, enrolment_id, receipt_id, month, "
+            "income, gross, support) "
+            f"SELECT s.person_id, s.enrolment_id, r.id, {month}, s.income, "
+            "CASE WHEN n.i = s.months - 1 THEN s.gross - (s.gross / s.months) * (s.months - 1) "
+            "ELSE s.gross / s.months END, "
+            "CASE WHEN n.i >= s.supported_months THEN 0 "
+            "WHEN n.i = s.supported_months - 1 THEN s.support - (s.support / "
+            "NULLIF(s.supported_months, 0)) * (s.supported_months - 1) "
+            "ELSE s.support / NULLIF(s.supported_months, 0) END "
+            f"FROM {rows} s JOIN enrolment_receipt r ON r.number = s.number "
+            "JOIN nums n ON n.i < s.months "
+            "WHERE s.batch_id = %s AND s.status = 'accepted'",
+            [batch.pk],
+        )
+        checkpoint("months", written)
+        last = _add_months_sql("from_month", "months - 1")
+        cur.execute(
+            "UPDATE enrolment_vsienrolment SET paid_through = v.pt, status = 'active', "
+            "status_since = CASE WHEN enrolment_vsienrolment.status = 'suspended' THEN v.paid_on "
+            "ELSE enrolment_vsienrolment.status_since END, updated_at = %s "
+            f"FROM (SELECT enrolment_id, MAX({last}) AS pt, MIN(paid_on) AS paid_on FROM {rows} "
+            f"WHERE {accepted} GROUP BY enrolment_id) v "
+            "WHERE enrolment_vsienrolment.id = v.enrolment_id",
+            [now, batch.pk],
+        )
+        checkpoint("paid_through", written)
+    resolve_paid_visits(ids)
+    AuditEntry.objects.create(
+        user=user if user and user.pk else None,
+        action=AuditEntry.Action.CREATE,
+        model="collection.receiptimport",
+        object_id=str(batch.pk),
+        object_repr=f"{batch.file_name}: {written} receipts"[:200],
+        after={"file": batch.file_name, "sha256": batch.sha256, "receipts": written},
+    )
+    return written
+
+
+# -- reasons -----------------------------------------------------------------------------------
+
+
+def import_reasons(batch: ReceiptImport, user, fileobj) -> ReceiptImport:
+    """A reasons file for one cycle's unpaid list: every row checked, then all written."""
+    from .services import check_reason, save_reason
+
+    batch.status = ImportStatus.VALIDATING
+    batch.save(update_fields=["status"])
+    counts = {RowStatus.ACCEPTED: 0, RowStatus.DUPLICATE: 0, RowStatus.REJECTED: 0}
+    rows = []
+    try:
+        items = list(read_rows(fileobj, batch.file_name, REASON_COLUMNS, REQUIRED_REASON))
+    except LayoutError as exc:
+        return _finish(batch, ImportStatus.FAILED, counts, str(exc))
+    codes = {_text(r["ma_so_bhxh"]) for _l, r in items}
+    found = {}
+    for e in (
+        CycleEntry.objects.filter(run=batch.run, kind=ListKind.UNPAID)
+        .filter(Q(si_code__in=codes) | Q(person__cccd__in=codes))
+        .select_related("person")
+    ):
+        found[e.si_code] = e
+        found[e.person.cccd] = e
+    seen = set()
+    for line, r in items:
+        code, reason = _text(r["ma_so_bhxh"]), _text(r["ma_ly_do"]).lower()
+        row = ImportRow(batch=batch, line=line, si_code=code[:20], reason_code=reason[:12])
+        entry = found.get(code)
+        errors = (
+            check_reason(user, entry, reason)
+            if code not in seen
+            else {"ma_so_bhxh": _("%(code)s appears twice in the file.") % {"code": code}}
+        )
+        seen.add(code)
+        if errors:
+            field, message = next(iter(errors.items()))
+            field = {"entry": "ma_so_bhxh", "code": "ma_ly_do"}.get(field, field)
+            if field == "ma_so_bhxh" and entry is None:
+                message = _("%(code)s is not on the unpaid list of this cycle.") % {"code": code}
+            row.status, row.field, row.message = RowStatus.REJECTED, field, str(message)[:300]
+        else:
+            row.status, row.entry_id = RowStatus.ACCEPTED, entry.pk
+            row.message = _text(r.get("ghi_chu"))[:300]
+        counts[row.status] += 1
+        rows.append(row)
+    ImportRow.objects.bulk_create(rows)
+    batch.done = batch.total = len(rows)
+    if counts[RowStatus.REJECTED] and not batch.keep_valid:
+        ImportRow.objects.filter(batch=batch, status=RowStatus.ACCEPTED).update(
+            status=RowStatus.SKIPPED
+        )
+        return _finish(
+            batch,
+            ImportStatus.REJECTED,
+            counts,
+            _("%(n)s row(s) rejected: nothing was written.") % {"n": counts[RowStatus.REJECTED]},
+        )
+    with transaction.atomic():
+        entries = CycleEntry.objects.in_bulk([r.entry_id for r in rows if r.entry_id])
+        for r in rows:
+            if r.status == RowStatus.ACCEPTED:
+                save_reason(user, entries[r.entry_id], r.reason_code, r.message, Source.FILE)
+                checkpoint("reasons", r.line)
+    return _finish(
+        batch,
+        ImportStatus.DONE,
+        counts,
+        _("%(a)s reason(s) recorded.") % {"a": counts[RowStatus.ACCEPTED]},
+    )
+
+
+def run_import(batch: ReceiptImport, user, fileobj=None) -> ReceiptImport:
+    if fileobj is None:
+        fileobj = batch.file.open("rb")
+    try:
+        if batch.kind == ReceiptImport.Kind.REASONS:
+            return import_reasons(batch, user, fileobj)
+        return import_receipts(batch, user, fileobj)
+    finally:
+        fileobj.close()
+
+
+def template_csv(kind: str = "receipts") -> str:
+    if kind == "reasons":
+        return ",".join(REASON_COLUMNS) + "\n8712345678,away,Làm ăn xa ở Bình Dương\n"
+    return ",".join(RECEIPT_COLUMNS) + "\nBL-2026-000123,8712345678,03/11/2026,1,264000,\n"
+
+
+def template_xlsx(kind: str = "receipts") -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Bien lai" if kind == "receipts" else "Ly do"
+    if kind == "reasons":
+        ws.append(REASON_COLUMNS)
+        ws.append(["8712345678", "away", "Làm ăn xa ở Bình Dương"])
+        notes = wb.create_sheet("Ma ly do")
+        notes.append(["ma_ly_do", "ý nghĩa"])
+        from .choices import REASON_VI
+
+        for code, label in REASON_VI.items():
+            notes.append([str(code), label])
+    else:
+        ws.append(RECEIPT_COLUMNS)
+        ws.append(["BL-2026-000123", "8712345678", "03/11/2026", 1, 264000, ""])
+        notes = wb.create_sheet("Huong dan")
+        for line in __doc__.split("\n\n")[1].splitlines():
+            notes.append([line.strip()])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
