@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -142,6 +143,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "AnSinh API",
     "DESCRIPTION": "Lists, receipts and non-payment reasons for collection organisations.",
     "VERSION": "1.0.0",
+    # Swagger UI and Redoc served from the installed sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 TASKS = {
@@ -151,6 +156,12 @@ TASKS = {
         )
     }
 }
+
+# E-mail (reason reminders): printed to the console unless a backend is configured.
+EMAIL_BACKEND = os.environ.get(
+    "ANSINH_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("ANSINH_FROM_EMAIL", "ansinh@localhost")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
 

@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -10,6 +11,11 @@ urlpatterns = [
     path("", include("ansinh.registry.urls")),
     path("", include("ansinh.enrolment.urls")),
     path("", include("ansinh.counselling.urls")),
+    path("", include("ansinh.collection.urls")),
+    path("api/v1/collection/", include("ansinh.collection.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api_redoc"),
     path("", include("ansinh.targets.urls")),
     path("", include("ansinh.campaigns.urls")),
     path("", include("ansinh.reports.urls")),

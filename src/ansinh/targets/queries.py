@@ -28,6 +28,7 @@ _BY = {
     Level.COMMUNE: "person__commune_id",
     Level.ORGANISATION: "person__collector__organisation_id",
     Level.COLLECTOR: "person__collector_id",
+    "hamlet": "person__hamlet_id",
 }
 
 

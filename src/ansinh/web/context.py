@@ -16,6 +16,11 @@ def navigation(request):
     if user.edits_registry:
         items.append((_("Register"), reverse("person_create")))
     items.append((_("Counselling"), reverse("counsel")))
+    if user.is_superuser or user.role in ("office_manager", "official", "provincial_admin"):
+        items.append((_("Collection"), reverse("collection_home")))
+    elif user.records_receipts:  # collection organisations and collectors
+        items.append((_("My list"), reverse("collection_my_list")))
     if not user.records_receipts or user.edits_registry:  # office, province, commune leaders
         items.append((_("Targets"), reverse("target_index")))
+        items.append((_("Campaigns"), reverse("campaign_list")))
     return {"nav": items}

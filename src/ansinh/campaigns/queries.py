@@ -1,0 +1,217 @@
+"""Reading campaigns: the ranking that picks where to go, results of a day and a season."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from ansinh.places.models import Hamlet
+from ansinh.targets.choices import Metric
+from ansinh.targets.queries import metric_count, office_communes, percent
+
+from .models import Campaign, Group, LaunchDay, Visit
+
+
+@dataclass
+class RankRow:
+    code: object
+    name: str
+    commune: str
+    population: int | None
+    working_age: int | None
+    vsi: int
+    hi: int
+
+    @property
+    def vsi_rate(self) -> Decimal | None:
+        return percent(self.vsi, self.working_age)
+
+    @property
+    def hi_coverage(self) -> Decimal | None:
+        return percent(self.hi, self.population)
+
+
+def _rank_key(row: RankRow):
+    rate = row.vsi_rate
+    return (rate is None, rate if rate is not None else 0, row.vsi, row.name)
+
+
+def commune_ranking(user, office, on: date | None = None) -> list[RankRow]:
+    """The office's communes, fewest VSI participants per working-age resident first."""
+    on = on or date.today()
+    communes = office_communes(office, on)
+    codes = [c.code for c in communes]
+    vsi = metric_count(user, Metric.VSI, on, by="commune", communes=codes)
+    hi = metric_count(user, Metric.HI, on, by="commune", communes=codes)
+    rows = [
+        RankRow(
+            c.code,
+            c.name,
+            c.name,
+            c.population,
+            c.working_age_population,
+            vsi.get(c.code, 0),
+            hi.get(c.code, 0),
+        )
+        for c in communes
+    ]
+    return sorted(rows, key=_rank_key)
+
+
+def hamlet_ranking(user, office, on: date | None = None, commune=None) -> list[RankRow]:
+    """Hamlets, fewest VSI participants per resident first (hamlet populations are kept
+    by the office; hamlets without one come last)."""
+    on = on or date.today()
+    codes = [commune] if commune else [c.code for c in office_communes(office, on)]
+    vsi = metric_count(user, Metric.VSI, on, by="hamlet", communes=codes)
+    hi = metric_count(user, Metric.HI, on, by="hamlet", communes=codes)
+    hamlets = Hamlet.objects.filter(commune_id__in=codes).select_related("commune")
+    rows = [
+        RankRow(
+            h.pk,
+            h.name,
+            h.commune.name,
+            h.population,
+            h.population,
+            vsi.get(h.pk, 0),
+            hi.get(h.pk, 0),
+        )
+        for h in hamlets
+    ]
+    return sorted(rows, key=_rank_key)
+
+
+@dataclass
+class Tally:
+    label: str
+    visits: int = 0
+    new_vsi: int = 0
+    new_hi: int = 0
+    target_vsi: int | None = None
+    target_hi: int | None = None
+
+    @property
+    def vsi_share(self):
+        return percent(self.new_vsi, self.target_vsi)
+
+    @property
+    def hi_share(self):
+        return percent(self.new_hi, self.target_hi)
+
+
+def _tally(qs, key):
+    return qs.values(key).annotate(
+        visits=Count("pk"),
+        new_vsi=Count("pk", filter=Q(new_vsi=True)),
+        new_hi=Count("pk", filter=Q(new_hi=True)),
+    )
+
+
+@dataclass
+class DayResults:
+    day: LaunchDay
+    total: Tally
+    by_hamlet: list[Tally]
+    by_member: list[Tally]
+    outcomes: dict
+    refusals: list[tuple[str, str, int]]
+
+
+def day_results(user, day: LaunchDay) -> DayResults:
+    from .choices import Outcome, RefusalReason
+
+    visits = Visit.objects.restrict(user).filter(day=day)
+    total = Tally(str(day.group), target_vsi=day.target_vsi, target_hi=day.target_hi)
+    agg = visits.aggregate(
+        visits=Count("pk"),
+        new_vsi=Count("pk", filter=Q(new_vsi=True)),
+        new_hi=Count("pk", filter=Q(new_hi=True)),
+    )
+    total.visits, total.new_vsi, total.new_hi = agg["visits"], agg["new_vsi"], agg["new_hi"]
+    names = dict(Hamlet.objects.filter(commune=day.group.commune).values_list("pk", "name"))
+    by_hamlet = [
+        Tally(names.get(r["hamlet"], "—"), r["visits"], r["new_vsi"], r["new_hi"])
+        for r in _tally(visits, "hamlet")
+    ]
+    by_hamlet.sort(key=lambda t: t.label)
+    tallies = {r["member"]: r for r in _tally(visits, "member")}
+    by_member = []
+    for m in day.group.members.select_related("mobiliser"):
+        r = tallies.get(m.pk, {"visits": 0, "new_vsi": 0, "new_hi": 0})
+        label = m.mobiliser.full_name + (" (tổ trưởng)" if m.is_leader else "")
+        by_member.append(Tally(label, r["visits"], r["new_vsi"], r["new_hi"]))
+    outcomes = {o: 0 for o in Outcome.values}
+    for o, n in visits.values_list("outcome").annotate(n=Count("pk")):
+        outcomes[o] = n
+    refusals = [
+        (r, RefusalReason(r).label, n)
+        for r, n in visits.filter(outcome=Outcome.REFUSED)
+        .values_list("refusal_reason")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        if r
+    ]
+    return DayResults(day, total, by_hamlet, by_member, outcomes, refusals)
+
+
+@dataclass
+class CampaignTotals:
+    campaigns: int
+    groups: int
+    days: int
+    visits: int
+    new_vsi: int
+    new_hi: int
+    plan_vsi: int
+    plan_hi: int
+
+    @property
+    def vsi_share(self):
+        return percent(self.new_vsi, self.plan_vsi)
+
+    @property
+    def hi_share(self):
+        return percent(self.new_hi, self.plan_hi)
+
+    @property
+    def plan_share(self):
+        return percent(self.new_vsi + self.new_hi, self.plan_vsi + self.plan_hi)
+
+
+def campaign_totals(user, campaigns) -> CampaignTotals:
+    """Groups, new VSI, new HI and the share of the launch days' plan, for any campaigns."""
+    campaigns = list(campaigns)
+    groups = Group.objects.restrict(user).filter(campaign__in=campaigns)
+    days = LaunchDay.objects.restrict(user).filter(group__campaign__in=campaigns)
+    plan = days.aggregate(v=Sum("target_vsi"), h=Sum("target_hi"), n=Count("pk"))
+    visits = (
+        Visit.objects.restrict(user)
+        .filter(day__group__campaign__in=campaigns)
+        .aggregate(
+            n=Count("pk"),
+            v=Count("pk", filter=Q(new_vsi=True)),
+            h=Count("pk", filter=Q(new_hi=True)),
+        )
+    )
+    return CampaignTotals(
+        len(campaigns),
+        groups.count(),
+        plan["n"],
+        visits["n"],
+        visits["v"],
+        visits["h"],
+        plan["v"] or 0,
+        plan["h"] or 0,
+    )
+
+
+def office_campaigns(user, office, start: date | None = None, end: date | None = None):
+    qs = Campaign.objects.restrict(user).filter(office=office)
+    if start:
+        qs = qs.filter(end__gte=start)
+    if end:
+        qs = qs.filter(start__lte=end)
+    return qs
