@@ -107,6 +107,8 @@ def person_edit(request, pk):
 @login_required
 def compulsory_add(request, pk):
     person = _scoped_person(request, pk)
+    if not request.user.edits_registry:
+        raise PermissionDenied
     form = CompulsoryPeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,6 +128,8 @@ def compulsory_add(request, pk):
 @login_required
 def support_add(request, pk):
     person = _scoped_person(request, pk)
+    if not request.user.edits_registry:
+        raise PermissionDenied
     form = SupportGroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.add_support_group(request.user, person, **form.cleaned_data)
