@@ -8,6 +8,16 @@ from django.core.management import call_command
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """A fast hasher for the users tests create (PBKDF2 costs ~0.4 s a user); PBKDF2 still
+    checks the passwords of users made outside a test (e.g. module-scoped demo data)."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
 @pytest.fixture
 def places(db):
     """The 34 provinces and 3,321 communes (idempotent; transactional tests flush them)."""
