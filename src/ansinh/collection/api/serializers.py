@@ -1,0 +1,77 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..choices import ReasonCode
+from ..models import CycleEntry, CycleRun
+
+
+class CycleRunSerializer(serializers.ModelSerializer):
+    office = serializers.CharField(source="office.code")
+    month = serializers.DateField(format="%Y-%m")
+
+    class Meta:
+        model = CycleRun
+        fields = ["id", "office", "month", "issued_at", "due_count", "unpaid_count"]
+
+
+class CycleEntrySerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.code", default=None)
+    collector = serializers.CharField(source="collector.code", default=None)
+    reason = serializers.CharField(source="reason.code", default=None)
+    reason_note = serializers.CharField(source="reason.note", default=None)
+
+    class Meta:
+        model = CycleEntry
+        fields = [
+            "id",
+            "kind",
+            "full_name",
+            "si_code",
+            "birth_date",
+            "phone",
+            "address",
+            "hamlet_name",
+            "commune_name",
+            "commune",
+            "organisation",
+            "collector",
+            "income",
+            "method",
+            "paid_through",
+            "period_start",
+            "deadline",
+            "months_overdue",
+            "months_to_pay",
+            "amount",
+            "reason",
+            "reason_note",
+        ]
+
+
+class ReceiptInSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=40, help_text=_("Receipt number (unique)"))
+    si_code = serializers.CharField(
+        max_length=12, help_text=_("Social-insurance code (10 digits) or CCCD (12 digits)")
+    )
+    paid_on = serializers.DateField()
+    months = serializers.IntegerField(min_value=1, max_value=60)
+    amount = serializers.IntegerField(min_value=0, help_text=_("Paid by the participant, dong"))
+    collector_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+
+class ReceiptOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    from_month = serializers.DateField(format="%Y-%m")
+    months = serializers.IntegerField()
+    gross = serializers.IntegerField()
+    support = serializers.IntegerField()
+    amount = serializers.IntegerField()
+    paid_through = serializers.DateField(format="%Y-%m")
+
+
+class ReasonInSerializer(serializers.Serializer):
+    cycle = serializers.IntegerField(help_text=_("Cycle id (from /api/v1/collection/cycles/)"))
+    si_code = serializers.CharField(max_length=12)
+    code = serializers.ChoiceField(choices=ReasonCode.choices)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
