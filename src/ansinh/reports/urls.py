@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/export.xlsx", views.dashboard_export, name="dashboard_export"),
+    path("reports/period/", views.period_report, name="period_report"),
+    path("leaderboard/", views.leaderboard_view, name="leaderboard"),
+]

@@ -23,4 +23,5 @@ def navigation(request):
     if not user.records_receipts or user.edits_registry:  # office, province, commune leaders
         items.append((_("Targets"), reverse("target_index")))
         items.append((_("Campaigns"), reverse("campaign_list")))
+        items.append((_("Dashboard"), reverse("dashboard")))
     return {"nav": items}

@@ -1,0 +1,289 @@
+"""The office dashboard, its Excel export and the period report to the province: all three
+are drawn from `office_figures`, so they always show the same numbers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from ansinh.campaigns.models import Recruitment
+from ansinh.campaigns.queries import CampaignTotals, campaign_totals, office_campaigns
+from ansinh.enrolment.models import HiStatus, VsiStatus
+from ansinh.rules.months import Month
+from ansinh.targets.choices import Metric
+from ansinh.targets.models import TargetShare
+from ansinh.targets.queries import (
+    ProgressRow,
+    default_baseline,
+    metric_count,
+    office_communes,
+    office_targets,
+    percent,
+)
+from ansinh.web.text import add_months
+
+TOP = 5
+
+
+@dataclass
+class CommuneRow:
+    code: str
+    name: str
+    population: int | None
+    working_age: int | None
+    vsi: int
+    vsi_base: int
+    vsi_target: int | None
+    hi: int
+    hi_base: int
+    hi_target: int | None
+
+    @property
+    def vsi_coverage(self):
+        return percent(self.vsi, self.working_age)
+
+    @property
+    def hi_coverage(self):
+        return percent(self.hi, self.population)
+
+    @property
+    def vsi_share(self):
+        return percent(self.vsi, self.vsi_target)
+
+    @property
+    def hi_share(self):
+        return percent(self.hi, self.hi_target)
+
+    @property
+    def vsi_change(self):
+        return self.vsi - self.vsi_base
+
+    @property
+    def hi_change(self):
+        return self.hi - self.hi_base
+
+
+@dataclass
+class LeaderRow:
+    mobiliser_id: int
+    name: str
+    role: str
+    new_vsi: int
+    new_hi: int
+    still_vsi: int
+    still_hi: int
+    rank: int = 0
+    years_in_top: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new_vsi + self.new_hi
+
+    @property
+    def role_label(self) -> str:
+        from ansinh.campaigns.choices import MemberRole
+
+        return MemberRole(self.role).label if self.role in MemberRole.values else self.role
+
+    @property
+    def still_paying(self) -> int:
+        return self.still_vsi + self.still_hi
+
+    @property
+    def top(self) -> bool:
+        return self.rank <= TOP and self.total > 0
+
+
+@dataclass
+class OfficeFigures:
+    office: object
+    on: date
+    baseline: date
+    vsi: ProgressRow
+    hi: ProgressRow
+    vsi_new: ProgressRow
+    hi_new: ProgressRow
+    communes: list[CommuneRow]
+    on_time: Decimal | None
+    on_time_month: date
+    campaigns: CampaignTotals
+    leaders: list[LeaderRow]
+    quarter: tuple[int, int]
+    series: list[tuple[date, int, int]] = field(default_factory=list)
+
+    @property
+    def population(self):
+        return sum(c.population or 0 for c in self.communes) or None
+
+    @property
+    def hi_coverage(self):
+        return percent(self.hi.count, self.population)
+
+
+def quarter_of(on: date) -> tuple[int, int]:
+    return on.year, (on.month - 1) // 3 + 1
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    start = date(year, 3 * quarter - 2, 1)
+    end = add_months(start, 3)
+    return start, date.fromordinal(end.toordinal() - 1)
+
+
+def _quarter_ranks(rows: dict) -> dict:
+    ordered = sorted(rows.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {k: i + 1 for i, (k, _n) in enumerate(ordered)}
+
+
+def leaderboard(user, office, year: int, quarter: int, today: date | None = None):
+    """Mobilisers by new participants brought in during the quarter (and still paying);
+    the top five are marked, with the consecutive years they have been in a top five."""
+    today = today or date.today()
+    start, end = quarter_bounds(year, quarter)
+    base = Recruitment.objects.restrict(user).filter(mobiliser__office=office)
+    rows = (
+        base.filter(on__gte=start, on__lte=end)
+        .values("mobiliser_id", "mobiliser__full_name", "mobiliser__role")
+        .annotate(
+            new_vsi=Count("pk", filter=Q(scheme="vsi")),
+            new_hi=Count("pk", filter=Q(scheme="hi")),
+            still_vsi=Count("pk", filter=Q(scheme="vsi", vsi_enrolment__status=VsiStatus.ACTIVE)),
+            still_hi=Count(
+                "pk",
+                filter=Q(scheme="hi", hi_enrolment__card_to__gte=today)
+                & ~Q(hi_enrolment__status=HiStatus.STOPPED),
+            ),
+        )
+    )
+    leaders = [
+        LeaderRow(
+            r["mobiliser_id"],
+            r["mobiliser__full_name"],
+            r["mobiliser__role"],
+            r["new_vsi"],
+            r["new_hi"],
+            r["still_vsi"],
+            r["still_hi"],
+        )
+        for r in rows
+    ]
+    leaders.sort(key=lambda r: (-r.total, -r.still_paying, r.name))
+    for i, r in enumerate(leaders, start=1):
+        r.rank = i
+    # Years in a top five (any quarter), back from this year: one grouped query.
+    history = (
+        base.filter(on__gte=date(year - 9, 1, 1), on__lte=end)
+        .annotate(y=ExtractYear("on"), m=ExtractMonth("on"))
+        .values_list("mobiliser_id", "y", "m")
+        .annotate(n=Count("pk"))
+    )
+    per_quarter = defaultdict(lambda: defaultdict(int))
+    for mob, y, m, n in history:
+        q = (m - 1) // 3 + 1
+        if (y, q) <= (year, quarter):
+            per_quarter[(y, q)][mob] += n
+    top_years = defaultdict(set)
+    for (y, _q), counts in per_quarter.items():
+        for mob, rank in _quarter_ranks(counts).items():
+            if rank <= TOP:
+                top_years[mob].add(y)
+    for r in leaders:
+        y, run = year, 0
+        while y in top_years[r.mobiliser_id]:
+            run, y = run + 1, y - 1
+        r.years_in_top = run
+    return leaders
+
+
+def _on_time(user, office, on: date):
+    """The share of premiums due that were paid on time, for the last closed month.
+
+    From the collection app's monthly cycle (`collection.queries.on_time`)."""
+    month = add_months(on.replace(day=1), -1)
+    try:
+        from ansinh.collection.queries import on_time
+    except ImportError:  # pragma: no cover - the cycle is not installed
+        return None, month
+    rows = on_time(user, [Month.of(month)])
+    due = sum(r["due"] for r in rows)
+    paid = sum(r["paid"] for r in rows)
+    return percent(paid, due), month
+
+
+def office_figures(user, office, on: date, baseline: date | None = None, series=True):
+    baseline = baseline or default_baseline(on)
+    year = on.year
+    communes = office_communes(office, on)
+    codes = [c.code for c in communes]
+    targets = office_targets(user, office, year)
+
+    def whole(metric, label):
+        count = metric_count(user, metric, on, communes=codes)
+        base = metric_count(user, metric, baseline, communes=codes)
+        if metric in (Metric.VSI_NEW, Metric.HI_NEW) and baseline.year < year:
+            base = 0
+        t = targets.get(metric)
+        return ProgressRow(label, metric, t.value if t else None, count, base)
+
+    by = {}
+    for metric in (Metric.VSI, Metric.HI):
+        by[metric] = (
+            metric_count(user, metric, on, by="commune", communes=codes),
+            metric_count(user, metric, baseline, by="commune", communes=codes),
+            {
+                s.commune_id: s.value
+                for s in TargetShare.objects.filter(
+                    target__in=[t for m, t in targets.items() if m == metric], level="commune"
+                )
+            },
+        )
+    rows = [
+        CommuneRow(
+            c.code,
+            c.name,
+            c.population,
+            c.working_age_population,
+            by[Metric.VSI][0].get(c.code, 0),
+            by[Metric.VSI][1].get(c.code, 0),
+            by[Metric.VSI][2].get(c.code),
+            by[Metric.HI][0].get(c.code, 0),
+            by[Metric.HI][1].get(c.code, 0),
+            by[Metric.HI][2].get(c.code),
+        )
+        for c in communes
+    ]
+    rate, rate_month = _on_time(user, office, on)
+    campaigns = office_campaigns(user, office, date(year, 1, 1), on)
+    y, q = quarter_of(on)
+    figures = OfficeFigures(
+        office=office,
+        on=on,
+        baseline=baseline,
+        vsi=whole(Metric.VSI, "vsi"),
+        hi=whole(Metric.HI, "hi"),
+        vsi_new=whole(Metric.VSI_NEW, "vsi_new"),
+        hi_new=whole(Metric.HI_NEW, "hi_new"),
+        communes=rows,
+        on_time=rate,
+        on_time_month=rate_month,
+        campaigns=campaign_totals(user, campaigns),
+        leaders=leaderboard(user, office, y, q)[:10],
+        quarter=(y, q),
+    )
+    if series:
+        for i in range(11, -1, -1):
+            month_end = add_months(on.replace(day=1), -i + 1)
+            point = min(on, date.fromordinal(month_end.toordinal() - 1))
+            figures.series.append(
+                (
+                    point,
+                    metric_count(user, Metric.VSI, point, communes=codes),
+                    metric_count(user, Metric.HI, point, communes=codes),
+                )
+            )
+    return figures
