@@ -286,17 +286,18 @@ def record_hi_receipt(user, household: Household, data: ReceiptInput) -> Receipt
 
 def _check_receipt_basics(data: ReceiptInput) -> None:
     errors = {}
-    if not data.number or not data.number.strip():
+    number = (data.number or "").strip()
+    if not number:
         errors["number"] = _("A receipt number is required.")
-    elif Receipt.objects.filter(number=data.number.strip()).exists():
-        errors["number"] = _("Receipt number %(n)s is already recorded.") % {"n": data.number}
+    elif Receipt.objects.filter(number=number).exists():
+        errors["number"] = _("Receipt number %(n)s is already recorded.") % {"n": number}
     if data.paid_on > date.today():
         errors["paid_on"] = _("The payment date is in the future.")
     if data.months < 1 or data.months > 60:
         errors["months"] = _("A receipt covers 1 to 60 months.")
     if errors:
         raise ValidationError(errors)
-    data.number = data.number.strip()
+    data.number = number
 
 
 def _organisation_of(collector_id):
