@@ -1,0 +1,196 @@
+"""`make bench`: the collection benchmarks at province scale, each figure beside its target.
+
+* the monthly cycle (both lists, stored, split per organisation and collector) for every
+  office: <= 10 s and <= 2 x the bare SQL that selects the same rows;
+* a CSV receipt import with full validation: >= 20,000 rows/s;
+* peak memory (RSS) of the cycle and of the import: < 500 MB each.
+
+Each part runs in its own process (for a clean peak RSS) inside a transaction that is rolled
+back, so the benchmark can be run again and again on the same data. The data is generated
+(bench/generate.py) when the database is missing or empty.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import ROOT, peak_rss_mb, setup_django
+
+IMPORT_ROWS = 100_000
+
+
+class Rollback(Exception):
+    pass
+
+
+def part_cycle() -> dict:
+    setup_django()
+    from django.db import connection, transaction
+
+    from ansinh.collection.choices import ListKind
+    from ansinh.collection.cycle import enrolment_rows, issue_all
+    from ansinh.places.models import Office
+    from ansinh.rules.months import Month
+
+    month = Month.of(__import__("datetime").date.today())
+    offices = list(Office.objects.filter(code__startswith="BENCH"))
+    # The bare SQL: the same SELECTs, every row fetched.
+    t = time.perf_counter()
+    bare_rows = 0
+    with connection.cursor() as c:
+        for office in offices:
+            for kind in (ListKind.DUE, ListKind.UNPAID):
+                sql, params = enrolment_rows(office, month, kind).query.sql_with_params()
+                c.execute(sql, params)
+                bare_rows += len(c.fetchall())
+    bare = time.perf_counter() - t
+    t = time.perf_counter()
+    try:
+        with transaction.atomic():
+            results = issue_all(month)
+            elapsed = time.perf_counter() - t
+            due = sum(r.run.due_count for r in results)
+            unpaid = sum(r.run.unpaid_count for r in results)
+            raise Rollback
+    except Rollback:
+        pass
+    return {
+        "cycle_s": elapsed,
+        "bare_s": bare,
+        "rows": due + unpaid,
+        "bare_rows": bare_rows,
+        "due": due,
+        "unpaid": unpaid,
+        "rss_mb": peak_rss_mb(),
+    }
+
+
+def make_csv(path: Path) -> int:
+    """IMPORT_ROWS valid receipts for monthly payers paid through last month or this month."""
+    setup_django()
+    from datetime import date
+
+    from ansinh.enrolment.models import VsiEnrolment
+    from ansinh.parameters.table import current_table
+    from ansinh.rules.vsi import vsi_quote
+
+    table = current_table()
+    today = date.today()
+    rows = (
+        VsiEnrolment.objects.filter(method="1", status="active")
+        .order_by("pk")
+        .values_list("person__si_code", "income", "person_id")[:IMPORT_ROWS]
+    )
+    groups = {}
+    from ansinh.registry.models import SupportMembership
+
+    for pid, g in SupportMembership.objects.values_list("person_id", "group"):
+        groups[pid] = g
+    quotes = {}
+    n = 0
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("so_bien_lai,ma_so_bhxh,ngay_nop,so_thang,so_tien,ma_nhan_vien_thu\n")
+        for si, income, pid in rows.iterator(chunk_size=10_000):
+            g = groups.get(pid, "other")
+            key = (income, g)
+            if key not in quotes:
+                quotes[key] = vsi_quote(table, income, (g,), today, months=1, province="82")
+            n += 1
+            f.write(f"BENCHIMP-{n},{si},{today:%d/%m/%Y},1,{quotes[key].net_total},\n")
+    return n
+
+
+def part_import() -> dict:
+    setup_django()
+    from django.db import transaction
+
+    from ansinh.accounts.models import User
+    from ansinh.collection import imports
+    from ansinh.collection.models import ReceiptImport
+
+    path = Path("/tmp/ansinh_bench_receipts.csv")
+    t = time.perf_counter()
+    rows = make_csv(path)
+    made = time.perf_counter() - t
+    user, _ = User.objects.get_or_create(username="bench", defaults={"is_superuser": True})
+    before = peak_rss_mb()
+    t = time.perf_counter()
+    try:
+        with transaction.atomic():
+            batch = ReceiptImport.objects.create(uploaded_by=user, file_name=path.name, sha256="b")
+            with open(path, "rb") as f:
+                batch = imports.import_receipts(batch, user, f)
+            elapsed = time.perf_counter() - t
+            status, accepted, rejected, message = (
+                batch.status,
+                batch.accepted,
+                batch.rejected,
+                batch.message,
+            )
+            raise Rollback
+    except Rollback:
+        pass
+    return {
+        "import_s": elapsed,
+        "rows": rows,
+        "accepted": accepted,
+        "rejected": rejected,
+        "status": status,
+        "message": message,
+        "csv_s": made,
+        "rss_before_mb": before,
+        "rss_mb": peak_rss_mb(),
+    }
+
+
+def child(part: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--part", part], capture_output=True, text=True, cwd=ROOT
+    )
+    if out.returncode:
+        print(out.stdout, out.stderr)
+        raise SystemExit(f"benchmark part {part} failed")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def line(name, value, target, ok):
+    print(f"  {name:<44} {value:>16}   target {target:<22} {'OK' if ok else 'MISSED'}")
+
+
+def main():
+    if "--part" in sys.argv:
+        part = sys.argv[sys.argv.index("--part") + 1]
+        print(json.dumps({"cycle": part_cycle, "import": part_import}[part]()))
+        return
+    import generate
+
+    generate.main()
+    print("\nCollection benchmarks (PostgreSQL ansinh_bench, province scale)")
+    c = child("cycle")
+    line("monthly cycle, all offices (s)", f"{c['cycle_s']:.2f}", "<= 10 s", c["cycle_s"] <= 10)
+    ratio = c["cycle_s"] / c["bare_s"] if c["bare_s"] else 0
+    line("  bare SQL selecting the same rows (s)", f"{c['bare_s']:.2f}", "", True)
+    line("  cycle / bare SQL", f"{ratio:.2f} x", "<= 2 x", ratio <= 2)
+    line("  rows stored (due + unpaid)", f"{c['due']:,} + {c['unpaid']:,}", "", True)
+    line("peak memory of the cycle (MB)", f"{c['rss_mb']:.0f}", "< 500 MB", c["rss_mb"] < 500)
+    i = child("import")
+    rate = i["rows"] / i["import_s"]
+    line(
+        f"CSV import, {i['rows']:,} rows (rows/s)",
+        f"{rate:,.0f}",
+        ">= 20,000 rows/s",
+        rate >= 20_000,
+    )
+    line("  accepted / rejected", f"{i['accepted']:,} / {i['rejected']:,}", "", True)
+    line("peak memory of the import (MB)", f"{i['rss_mb']:.0f}", "< 500 MB", i["rss_mb"] < 500)
+    if i["status"] != "done":
+        print("  import message:", i["message"])
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    main()

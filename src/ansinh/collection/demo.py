@@ -1,0 +1,151 @@
+"""Past cycles for the demo: the lists of the last months as they were issued then, the
+organisations' reasons (a realistic mix), follow-up visits and their outcomes.
+
+Called once at the end of the demo build (ansinh.demo.run.build_demo); idempotent (a cycle
+already issued is left alone).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from ansinh.accounts.models import Role, User
+from ansinh.enrolment.models import ContributionMonth
+from ansinh.rules.months import Month
+
+from .choices import ListKind, ReasonCode, Source, VisitOutcome, VisitStatus
+from .cycle import CYCLE_DAY, issue_cycle, reasons_due
+from .models import CycleEntry, FollowUpVisit, NonPaymentReason
+
+#: What collection organisations report (weights): mostly money and migration for work.
+REASON_MIX = [
+    (ReasonCode.HARDSHIP, 30),
+    (ReasonCode.AWAY, 24),
+    (ReasonCode.FORGOT, 14),
+    (ReasonCode.UNREACHABLE, 8),
+    (ReasonCode.COMPULSORY, 7),
+    (ReasonCode.WITHDRAWAL, 5),
+    (ReasonCode.ILL, 5),
+    (ReasonCode.DIED, 1),
+    (ReasonCode.OTHER, 6),
+]
+NOTES = {
+    ReasonCode.HARDSHIP: ["Mất mùa bưởi", "Chưa bán được lúa", "Nợ tiền phân bón"],
+    ReasonCode.AWAY: ["Đi làm ở Bình Dương", "Làm công nhân ở TP.HCM", "Đi làm xa, hẹn Tết về"],
+    ReasonCode.FORGOT: ["Hẹn đóng tuần sau", "Quên ngày đóng"],
+    ReasonCode.UNREACHABLE: ["Gọi không nghe máy", "Đổi số điện thoại"],
+}
+
+
+def build_history(
+    office, today: date | None = None, months: int = 12, seed: int = 2025, log=print
+) -> dict:
+    today = today or date.today()
+    rng = random.Random(seed)
+    last = Month.of(today) if today.day >= CYCLE_DAY else Month.of(today) - 1
+    officials = list(
+        User.objects.filter(office=office, role__in=[Role.OFFICIAL, Role.OFFICE_MANAGER])
+    )
+    counts = {"cycles": 0, "reasons": 0, "visits": 0}
+    for m in [last - i for i in range(months - 1, -1, -1)]:
+        live = m == Month.of(today)
+        result = issue_cycle(office, m, historical=not live)
+        if not result.created:
+            continue
+        counts["cycles"] += 1
+        run = result.run
+        with transaction.atomic():
+            counts["reasons"] += _reasons(run, m, today, rng)
+            counts["visits"] += _visits(run, m, today, rng, officials)
+    log(
+        f"collection history: {counts['cycles']} cycles, {counts['reasons']} reasons, "
+        f"{counts['visits']} visits"
+    )
+    return counts
+
+
+def _at(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(9, 30)))
+
+
+def _reasons(run, month: Month, today: date, rng) -> int:
+    due = reasons_due(month)
+    issued = date(month.year, month.month, CYCLE_DAY)
+    codes = [c for c, _w in REASON_MIX]
+    weights = [w for _c, w in REASON_MIX]
+    reasons = []
+    for e in CycleEntry.objects.filter(run=run, kind=ListKind.UNPAID):
+        # Most organisations report on time; a few late or (for the open cycle) not yet.
+        day = issued + timedelta(days=rng.randint(3, 30))
+        if day > today or (today <= due and rng.random() < 0.3):
+            continue
+        code = rng.choices(codes, weights)[0]
+        reasons.append(
+            NonPaymentReason(
+                entry=e,
+                organisation_id=e.organisation_id,
+                code=code,
+                note=rng.choice(NOTES.get(code, [""])),
+                source=rng.choice([Source.PAGE, Source.PAGE, Source.FILE, Source.API]),
+                reported_at=_at(day),
+            )
+        )
+    NonPaymentReason.objects.bulk_create(reasons)
+    for r in reasons:  # auto_now set "now" on insert: put back the day it was reported
+        r.reported_at = _at(r.reported_at.date()) if r.reported_at else None
+    NonPaymentReason.objects.bulk_update(reasons, ["reported_at"])
+    return len(reasons)
+
+
+def _visits(run, month: Month, today: date, rng, officials) -> int:
+    if not officials:
+        return 0
+    issued = date(month.year, month.month, CYCLE_DAY)
+    start = reasons_due(month)
+    if start > today:
+        return 0
+    entries = CycleEntry.objects.filter(run=run, kind=ListKind.UNPAID, months_overdue__lte=2)
+    paid_on = {
+        (e, m): d
+        for e, m, d in ContributionMonth.objects.filter(
+            enrolment_id__in=entries.values("enrolment_id")
+        ).values_list("enrolment_id", "month", "receipt__paid_on")
+    }
+    visits = []
+    for e in entries:
+        if rng.random() > 0.7:
+            continue
+        due_on = start + timedelta(days=rng.randint(5, 15))
+        v = FollowUpVisit(
+            entry=e,
+            person_id=e.person_id,
+            enrolment_id=e.enrolment_id,
+            commune_id=e.commune_id,
+            official=rng.choice(officials),
+            due_on=due_on,
+            overdue_month=e.period_start,
+        )
+        paid = paid_on.get((e.enrolment_id, e.period_start))
+        if paid and paid > issued:
+            v.status, v.resolved_on = VisitStatus.RESOLVED, paid
+            v.outcome = VisitOutcome.WILL_PAY
+            v.visited_on = min(paid, due_on)
+        elif due_on <= today:
+            v.status = VisitStatus.VISITED
+            v.outcome = rng.choice(
+                [
+                    VisitOutcome.REFUSED,
+                    VisitOutcome.NOT_HOME,
+                    VisitOutcome.MOVED,
+                    VisitOutcome.STOPPED,
+                    VisitOutcome.WILL_PAY,
+                ]
+            )
+            v.visited_on = due_on
+        visits.append(v)
+    FollowUpVisit.objects.bulk_create(visits)
+    return len(visits)
