@@ -43,24 +43,34 @@ def main(force: bool = False) -> None:
     from ansinh.enrolment.models import VsiEnrolment
     from ansinh.registry.models import Person
 
-    if VsiEnrolment.objects.exists() and not force:
+    if VsiEnrolment.objects.count() == VSI and not force:
         print(f"ansinh_bench already has {Person.objects.count():,} persons: nothing to do")
         return
     started = time.perf_counter()
-    with connection.cursor() as c:
-        c.execute(
-            "TRUNCATE enrolment_contributionmonth, enrolment_receipt, enrolment_vsienrolment, "
-            "enrolment_hienrolment, collection_cycleentry, collection_cyclelist, "
-            "collection_cyclequote, collection_cyclerun, collection_importrow, "
-            "collection_receiptimport, registry_supportmembership, registry_person, "
-            "registry_household, collection_servedarea, collection_collector, "
-            "collection_collectionpoint, collection_organisation, places_hamlet CASCADE"
-        )
-    call_command("load_places", verbosity=0)
     rng = random.Random(SEED)
-    frame = _frame(rng)
-    print(f"frame: {len(frame['collectors'])} collectors in {OFFICES} offices")
-    _people(rng, frame)
+    vsi_tables = (
+        "enrolment_contributionmonth, enrolment_receipt, enrolment_vsienrolment, "
+        "collection_cycleentry, collection_cyclelist, collection_cyclequote, "
+        "collection_cyclerun, collection_importrow, collection_receiptimport"
+    )
+    if not force and Person.objects.count() == HI + VSI:
+        print("persons and HI members already there: generating the VSI history only")
+        with connection.cursor() as c:
+            c.execute(f"TRUNCATE {vsi_tables} CASCADE")
+        _vsi_history(rng)
+    else:
+        with connection.cursor() as c:
+            c.execute(
+                f"TRUNCATE {vsi_tables}, enrolment_hienrolment, registry_supportmembership, "
+                "registry_person, registry_household, collection_servedarea, "
+                "collection_collector, collection_collectionpoint, collection_organisation, "
+                "places_hamlet CASCADE"
+            )
+        call_command("load_places", verbosity=0)
+        frame = _frame(rng)
+        print(f"frame: {len(frame['collectors'])} collectors in {OFFICES} offices")
+        _people(rng, frame)
+        _vsi_history(rng)
     with connection.cursor() as c:
         c.execute("ANALYZE")
     print(f"generated in {time.perf_counter() - started:.0f} s")
@@ -124,6 +134,8 @@ def _copy(table, columns, rows):
 
     n = 0
     with connection.cursor() as c:
+        # The generator writes consistent rows: skip the per-row foreign-key triggers.
+        c.execute("SET session_replication_role = replica")
         cols = ", ".join(f'"{c}"' for c in columns)
         with c.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
             for row in rows:
@@ -133,15 +145,9 @@ def _copy(table, columns, rows):
 
 
 def _people(rng, frame):
-    from django.db import connection
-
-    from ansinh.parameters.table import current_table
-    from ansinh.rules.vsi import vsi_quote
 
     now = datetime.now(UTC)
     communes = frame["communes"]
-    today = date.today()
-    this_month = today.replace(day=1)
     # Households and persons: HI members grouped in households of ~3; VSI participants apart.
     n_households = HI // 3 + VSI
     t = time.perf_counter()
@@ -254,7 +260,18 @@ def _people(rng, frame):
             if pid % 10 == 0
         ),
     )
-    # VSI enrolments and their history: receipts period by period, ~98% on time.
+
+
+def _vsi_history(rng):
+    """VSI enrolments and their history: receipts period by period, ~98% on time."""
+    from django.db import connection
+
+    from ansinh.parameters.table import current_table
+    from ansinh.rules.vsi import vsi_quote
+
+    now = datetime.now(UTC)
+    today = date.today()
+    this_month = today.replace(day=1)
     table = current_table()
     quotes = {}
 
@@ -284,6 +301,7 @@ def _people(rng, frame):
             col = None
             m = start
             enrolment_months = []
+            enrolment_receipts = []
             while m <= last:
                 k = min(n, (last.year * 12 + last.month) - (m.year * 12 + m.month) + 1)
                 rid += 1
@@ -294,8 +312,7 @@ def _people(rng, frame):
                 )
                 q = quote(income, group, paid_on, k)
                 col = col or 0
-                yield (
-                    "r",
+                enrolment_receipts.append(
                     (
                         rid,
                         f"BENCH-{rid}",
@@ -312,7 +329,7 @@ def _people(rng, frame):
                         q.net_total,
                         "import",
                         now,
-                    ),
+                    )
                 )
                 each = q.gross_total // k
                 each_s = q.support_total // q.supported_months if q.supported_months else 0
@@ -334,6 +351,8 @@ def _people(rng, frame):
                 "e",
                 (pid, pid, start, income, method, 0, status, "", start, paid_through, now, now),
             )
+            for row in enrolment_receipts:
+                yield ("r", row)
             for row in enrolment_months:
                 yield ("m", row)
 

@@ -1,7 +1,7 @@
 """The monthly retention cycle, set-based: on the 25th, for each organisation and collector,
 (a) who is due to pay next month and (b) who has not paid for the month before.
 
-Definitions (docs/decisions/0010-retention-cycle.md):
+Definitions (docs/decisions/0012-retention-cycle.md):
 
 * S, the first unpaid month of an open enrolment = paid_through + 1 (or its first month).
 * n, the period = the payment method's months (1, 3, 6, 12; lump sums 12 x years).
