@@ -203,3 +203,70 @@ def test_schema_and_docs_are_local(client, users):
     assert r.status_code == 200
     html = r.content.decode()
     assert "cdn" not in html.lower() and "/static/drf_spectacular_sidecar/" in html
+
+
+def test_office_registers_points_collectors_and_areas(client, users, office):
+    from ansinh.collection.models import CollectionPoint, Collector, ServedArea
+    from tests.factories import HOA_LONG
+
+    login(client, users, "manager")
+    r = client.post(
+        "/collection/organisations/new/",
+        {"code": "HND", "name": "Hội Nông dân", "kind": "other", "active": "on"},
+    )
+    assert r.status_code == 302
+    org_url = r["Location"]
+    r = client.post(
+        org_url,
+        {
+            "what": "point",
+            "point-name": "Điểm thu ấp Long Hưng",
+            "point-commune": HOA_LONG,
+            "point-hamlet": office.hamlet.pk,
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:500]
+    point = CollectionPoint.objects.get(name="Điểm thu ấp Long Hưng")
+    r = client.post(
+        org_url,
+        {
+            "what": "collector",
+            "collector-code": "HND01",
+            "collector-full_name": "Lê Văn Út",
+            "collector-commune": HOA_LONG,
+            "collector-point": point.pk,
+            "collector-active": "on",
+        },
+    )
+    assert r.status_code == 302
+    c = Collector.objects.get(code="HND01")
+    r = client.post(
+        org_url,
+        {
+            "what": "area",
+            "area-commune": HOA_LONG,
+            "area-hamlet": office.hamlet.pk,
+            "area-collector": c.pk,
+        },
+    )
+    assert r.status_code == 302
+    assert ServedArea.objects.get().collector == c
+    # The post office's manager sees the page but cannot add.
+    login(client, users, "postmgr")
+    assert client.get(org_url).status_code == 404  # another organisation
+    r = client.post(f"/collection/organisations/{office.post.pk}/", {"what": "point"})
+    assert r.status_code == 403
+
+
+def test_reassign_page(client, users, office, cohort):
+    from ansinh.collection.models import Collector
+    from ansinh.registry.models import Person
+
+    new = Collector.objects.create(organisation=office.post, code="CN2", full_name="Người Mới")
+    login(client, users, "manager")
+    r = client.post(
+        f"/collection/collectors/{office.collector.pk}/reassign/",
+        {"to_collector": new.pk, "hamlet": office.hamlet.pk},
+    )
+    assert r.status_code == 302
+    assert Person.objects.filter(collector=new).count() == 6
