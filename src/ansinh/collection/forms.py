@@ -41,6 +41,7 @@ class CollectorForm(forms.ModelForm):
     class Meta:
         model = Collector
         fields = ["code", "full_name", "phone", "commune", "point", "active"]
+        labels = {"commune": _("Commune")}
 
     def __init__(self, *args, office=None, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,6 +53,7 @@ class AreaForm(forms.ModelForm):
     class Meta:
         model = ServedArea
         fields = ["commune", "hamlet", "collector"]
+        labels = {"collector": _("Collector")}
 
     def __init__(self, *args, office=None, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)

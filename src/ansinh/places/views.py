@@ -18,7 +18,7 @@ class HamletForm(forms.ModelForm):
     class Meta:
         model = Hamlet
         fields = ["commune", "name", "population"]
-        labels = {"name": gettext_lazy("Hamlet name")}
+        labels = {"commune": gettext_lazy("Commune"), "name": gettext_lazy("Hamlet name")}
 
 
 @login_required
