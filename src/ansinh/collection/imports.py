@@ -541,7 +541,7 @@ def import_receipts(batch: ReceiptImport, user, fileobj) -> ReceiptImport:
 
 def _flush(validator, pending, counts, done):
     rows = validator.batch_rows(pending)
-    ImportRow.objects.bulk_create(rows, batch_size=BATCH)
+    _stage(rows)
     for r in rows:
         counts[r.status] += 1
     done += len(rows)
@@ -550,6 +550,43 @@ def _flush(validator, pending, counts, done):
     )
     checkpoint("validate", done)
     return done
+
+
+STAGE_FIELDS = [
+    "batch_id",
+    "line",
+    "status",
+    "field",
+    "message",
+    "number",
+    "si_code",
+    "person_id",
+    "enrolment_id",
+    "paid_on",
+    "from_month",
+    "months",
+    "income",
+    "gross",
+    "support",
+    "supported_months",
+    "amount",
+    "collector_id",
+    "organisation_id",
+    "reason_code",
+    "entry_id",
+]
+
+
+def _stage(rows: list[ImportRow]) -> None:
+    """Write a batch of verdicts: COPY on PostgreSQL, bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        ImportRow.objects.bulk_create(rows, batch_size=BATCH)
+        return
+    cols = ", ".join(f'"{f}"' for f in STAGE_FIELDS)
+    with connection.cursor() as cur:
+        with cur.cursor.copy(f"COPY collection_importrow ({cols}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row([getattr(r, f) for f in STAGE_FIELDS])
 
 
 def _finish(batch, status, counts, message, delete_rows=False):
