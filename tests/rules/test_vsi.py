@@ -198,3 +198,40 @@ def test_lump_sum_discount_properties(income, years, r):
     undiscounted = int(Fraction(22, 100) * income * 12 * years + Fraction(1, 2))
     assert advance_lump_sum(T, income, years, AUG25, r=r) <= undiscounted
     assert missing_years_lump_sum(T, income, years, AUG25, r=r) >= undiscounted
+
+
+# --- quotes by payment method (lump sums priced with their own formulas) ---------------
+
+from ansinh.rules.vsi import vsi_method_quote  # noqa: E402
+
+
+def test_method_quote_periodic_is_the_plain_quote():
+    plain = vsi_quote(T, 2_000_000, ["poor"], date(2025, 8, 1), months=6)
+    assert vsi_method_quote(T, 2_000_000, ["poor"], date(2025, 8, 1), method="6") == plain
+
+
+def test_advance_lump_sum_two_years_worked_example():
+    # 24 months at 440,000 (22% of 2,000,000) discounted at r = 0.5%/month:
+    # 440,000 x (1 - 1.005^-24) / (1 - 1.005^-1) = 9,977,299; support 24 x 66,000 (others, 20%).
+    q = vsi_method_quote(T, 2_000_000, ["other"], date(2025, 8, 1), method="advance", years=2)
+    assert q.months == 24
+    assert q.gross_total == 9_977_299 == advance_lump_sum(T, 2_000_000, 2, date(2025, 8, 1))
+    assert q.support_total == 24 * 66_000
+    assert q.net_total == q.gross_total - q.support_total
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    income=st.integers(1_500_000, 46_800_000),
+    years=st.integers(1, 5),
+    group=st.sampled_from(["poor", "near_poor", "ethnic_minority", "island", "other"]),
+)
+def test_lump_sums_bracket_the_periodic_total(income, years, group):
+    on = date(2025, 8, 1)
+    periodic = vsi_quote(T, income, [group], on, months=12 * years)
+    advance = vsi_method_quote(T, income, [group], on, method="advance", years=years)
+    missing = vsi_method_quote(T, income, [group], on, method="missing", years=years)
+    assert advance.gross_total <= periodic.gross_total <= missing.gross_total
+    for q in (advance, missing):
+        assert q.net_total + q.support_total == q.gross_total
+        assert q.support_total == periodic.support_total

@@ -18,7 +18,7 @@ from ansinh.registry.queries import groups_on
 from ansinh.registry.services import check_can_edit
 from ansinh.rules.hi import card_validity_start, hi_quote
 from ansinh.rules.months import Month
-from ansinh.rules.vsi import IncomeOutOfRange, check_income, vsi_quote
+from ansinh.rules.vsi import LUMP_SUM_METHODS, IncomeOutOfRange, check_income, vsi_method_quote
 from ansinh.web.rule_errors import income_error
 from ansinh.web.text import add_months, shift_date
 
@@ -46,13 +46,21 @@ def support_months_used(person: Person) -> int:
     return ContributionMonth.objects.filter(person=person, support__gt=0).count()
 
 
-def quote_for_person(person: Person, income: int, on: date, months: int):
-    """The VSI quote for a person: their support groups on the date, their province's top-ups."""
-    return vsi_quote(
+def quote_for_person(
+    person: Person, income: int, on: date, months: int, method: str = "", years: int = 0
+):
+    """The VSI quote for a person: their support groups on the date, their province's top-ups.
+
+    `method` "advance" or "missing" prices the lump sums for `years` years; any other
+    value prices `months` months at the monthly rate.
+    """
+    return vsi_method_quote(
         current_table(),
         income,
         groups_on(person, on),
         on,
+        method=method if method in LUMP_SUM_METHODS else str(months),
+        years=years,
         months=months,
         province=person.commune.province_id,
         support_months_used=support_months_used(person),
@@ -174,7 +182,18 @@ def record_vsi_receipt(user, enrolment: VsiEnrolment, data: ReceiptInput) -> Rec
         raise ValidationError(_("This enrolment is stopped; register the person again."))
     first = next_unpaid_month(enrolment, data.paid_on)
     try:
-        quote = quote_for_person(person, enrolment.income, data.paid_on, data.months)
+        if enrolment.method in LUMP_SUM_METHODS and data.months != enrolment.period_months:
+            raise ValidationError(
+                {"months": _("A lump sum covers %(n)s months.") % {"n": enrolment.period_months}}
+            )
+        quote = quote_for_person(
+            person,
+            enrolment.income,
+            data.paid_on,
+            data.months,
+            enrolment.method,
+            enrolment.lump_years,
+        )
     except IncomeOutOfRange as exc:
         raise ValidationError({"income": income_error(exc)})
     if data.amount is not None and data.amount != quote.net_total:

@@ -24,7 +24,8 @@ def _live_quote(person, income, method, lump_years, on):
     """The quote shown while typing; an out-of-range income gives the law's message."""
     try:
         months = PaymentMethod.period_months(method, lump_years or 0)
-        return services.quote_for_person(person, int(income), on, months), None
+        quote = services.quote_for_person(person, int(income), on, months, method, lump_years or 0)
+        return quote, None
     except IncomeOutOfRange as exc:
         return None, income_error(exc)
     except (TypeError, ValueError):
@@ -139,9 +140,7 @@ def vsi_receipt(request, pk):
             )
             return redirect("person_detail", pk=enrolment.person_id)
     months = _int(form.data.get("months")) if form.is_bound else enrolment.period_months
-    quote, error = _live_quote(
-        enrolment.person, enrolment.income, str(months or 1), 0, date.today()
-    )
+    quote, error = _receipt_quote(enrolment, months, date.today())
     return render(
         request,
         "enrolment/receipt.html",
@@ -154,6 +153,29 @@ def vsi_receipt(request, pk):
             "next_month": services.next_unpaid_month(enrolment, date.today()),
         },
     )
+
+
+def _receipt_quote(enrolment, months, on):
+    """What a receipt for `months` months paid on `on` costs under the enrolment's method."""
+    if enrolment.method in (PaymentMethod.ADVANCE, PaymentMethod.MISSING_YEARS):
+        return _live_quote(
+            enrolment.person, enrolment.income, enrolment.method, enrolment.lump_years, on
+        )
+    return _live_quote(enrolment.person, enrolment.income, str(months or 1), 0, on)
+
+
+@login_required
+def vsi_receipt_quote(request, pk):
+    """HTMX: the amount due as the collector changes the months or the date paid."""
+    enrolment = get_object_or_404(
+        VsiEnrolment.objects.restrict(request.user).select_related("person__commune"), pk=pk
+    )
+    try:
+        on = date.fromisoformat(request.GET.get("paid_on", ""))
+    except ValueError:
+        on = date.today()
+    quote, error = _receipt_quote(enrolment, _int(request.GET.get("months")), on)
+    return render(request, "enrolment/_live_quote.html", {"quote": quote, "quote_error": error})
 
 
 @login_required

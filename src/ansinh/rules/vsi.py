@@ -15,7 +15,7 @@ rounded figures, so ``net + support == gross`` always holds.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -25,6 +25,8 @@ from .months import Month
 from .parameters import ParameterTable
 
 __all__ = [
+    "LUMP_SUM_METHODS",
+    "vsi_method_quote",
     "SUPPORT_GROUPS",
     "CLI_GROUP_NAMES",
     "IncomeOutOfRange",
@@ -334,3 +336,36 @@ def missing_years_lump_sum(
     monthly = frac(vsi_rate(table, d)) * income
     total = sum((monthly * (1 + rf) ** i for i in range(1, 12 * years + 1)), Fraction(0))
     return round_dong(total)
+
+
+LUMP_SUM_METHODS = {"advance": advance_lump_sum, "missing": missing_years_lump_sum}
+
+
+def vsi_method_quote(
+    table: ParameterTable,
+    income: int,
+    groups: Iterable[str] | str | None,
+    on: date | Month,
+    method: str = "1",
+    years: int = 0,
+    months: int | None = None,
+    province: str | None = None,
+    support_months_used: int = 0,
+) -> VsiQuote:
+    """The quote for a payment method: "1", "3", "6", "12" months, "advance" or "missing".
+
+    Periodic methods are :func:`vsi_quote` for ``months`` (default: the method's months).
+    The lump sums cover 12 x ``years`` months: the gross is the discounted
+    (:func:`advance_lump_sum`) or compounded (:func:`missing_years_lump_sum`) amount, and
+    the state support is the same fixed monthly amount for each month, within the
+    120-month cap (our reading of Decree 159/2025 arts. 5-7, UNCONFIRMED).
+    """
+    lump = LUMP_SUM_METHODS.get(method)
+    if lump is None:
+        return vsi_quote(
+            table, income, groups, on, months or int(method), province, support_months_used
+        )
+    base = vsi_quote(table, income, groups, on, 12 * years, province, support_months_used)
+    gross = lump(table, income, years, on)
+    support = min(base.support_total, gross)
+    return replace(base, gross_total=gross, support_total=support, net_total=gross - support)
