@@ -252,6 +252,7 @@ def _price(run: CycleRun, month: Month, kind: str, table, province: str) -> None
         CycleEntry.objects.filter(run=run, kind=kind)
         .exclude(method__in=LUMP)
         .values_list("income", "months_to_pay", "group_rank")
+        .order_by()
         .distinct()
     )
     quotes = []
