@@ -117,7 +117,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = False
+USE_THOUSAND_SEPARATOR = False  # grouping only where asked (intcomma, money)
+FORMAT_MODULE_PATH = ["ansinh.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -24,7 +24,7 @@ def test_campaign_walkthrough(live_server, new_page, login, shot, office, users)
     admin = new_page()
     login(admin, live_server, "admin")
     admin.goto(f"{url}/targets/?office={office.office.pk}")
-    admin.click("details summary")
+    admin.click("main details summary")
     admin.select_option("[data-testid=target-form] select[name=metric]", "vsi")
     admin.fill("[data-testid=target-form] input[name=value]", "10")
     with admin.expect_navigation():

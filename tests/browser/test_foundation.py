@@ -72,6 +72,7 @@ def test_official_finds_registers_enrols_and_records_a_receipt(
     shot(page, "home")
 
     # Search without diacritics; results come in live (HTMX) as the official types.
+    open_menu_with(page, "/persons/")
     page.click("header.site a[href='/persons/']")
     page.locator("input[name=q]").press_sequentially("nguyen thi hong", delay=20)
     results = page.locator("[data-testid=results] tbody tr")
@@ -95,6 +96,7 @@ def test_official_finds_registers_enrols_and_records_a_receipt(
     shot(page, "person-file")
 
     # Register a new person with a new household, near-poor this year.
+    open_menu_with(page, "/persons/new/")
     page.click("header.site a[href='/persons/new/']")
     page.fill("#id_full_name", "Phạm Thị Lan")
     page.fill("#id_birth_date", "1986-04-12")
@@ -275,3 +277,10 @@ def test_key_pages_fit_the_screen(new_page, live_server, office, users, login, s
             too_wide.append(f"{name}: {scroll_width}px")
         shot(page, name)
     assert not too_wide, f"wider than {width}px: {too_wide}"
+
+
+def open_menu_with(page, href):
+    """Open the header's drop-down menu that holds the link to `href`."""
+    page.locator("header.site details.dropdown", has=page.locator(f"a[href='{href}']")).locator(
+        "summary"
+    ).click()

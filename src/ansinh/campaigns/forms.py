@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.places.models import Commune, Hamlet
+from ansinh.web.widgets import DateInput
 
 from .choices import ActivityKind, MemberRole
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 MEMBER_ROWS = 8
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ansinh.accounts.models import Role, User
 from ansinh.places.models import Commune, Hamlet
+from ansinh.web.widgets import DateInput
 
 from .choices import ReasonCode, VisitOutcome
 from .models import CollectionPoint, Collector, Organisation, ServedArea
@@ -101,7 +102,7 @@ class VisitAssignForm(forms.Form):
     official = forms.ModelChoiceField(label=_("Official"), queryset=User.objects.none())
     due_on = forms.DateField(
         label=_("Visit by"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         initial=lambda: date.today() + timedelta(days=10),
     )
 
@@ -115,9 +116,7 @@ class VisitAssignForm(forms.Form):
 class VisitOutcomeForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=VisitOutcome.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
-    visited_on = forms.DateField(
-        label=_("Visited on"), initial=date.today, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    visited_on = forms.DateField(label=_("Visited on"), initial=date.today, widget=DateInput())
 
 
 class ImportForm(forms.Form):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ansinh.registry.models import Sex, SupportGroup
 from ansinh.rules.months import Month
+from ansinh.web.widgets import DateInput
 
 MONTH_CHOICES = [(1, _("1 month")), (3, _("3 months")), (6, _("6 months")), (12, _("12 months"))]
 
@@ -40,9 +41,7 @@ class VsiQuoteForm(forms.Form):
     months = forms.TypedChoiceField(
         label=_("Pays every"), choices=MONTH_CHOICES, coerce=int, initial=1
     )
-    on = forms.DateField(
-        label=_("Payment date"), initial=date.today, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    on = forms.DateField(label=_("Payment date"), initial=date.today, widget=DateInput())
 
 
 class HiQuoteForm(forms.Form):
@@ -55,9 +54,7 @@ class HiQuoteForm(forms.Form):
         coerce=int,
         initial=12,
     )
-    on = forms.DateField(
-        label=_("Payment date"), initial=date.today, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    on = forms.DateField(label=_("Payment date"), initial=date.today, widget=DateInput())
 
 
 class LeavingJobForm(forms.Form):

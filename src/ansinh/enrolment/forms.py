@@ -3,6 +3,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ansinh.web.widgets import DateInput
+
 from .models import PaymentMethod
 
 
@@ -19,7 +21,7 @@ class VsiEnrolForm(forms.Form):
     start = forms.DateField(
         label=_("First month"),
         initial=lambda: date.today().replace(day=1),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def clean(self):
@@ -53,7 +55,5 @@ class HiEnrolForm(forms.Form):
 
 class ReceiptForm(forms.Form):
     number = forms.CharField(label=_("Receipt number"), max_length=40)
-    paid_on = forms.DateField(
-        label=_("Date paid"), initial=date.today, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    paid_on = forms.DateField(label=_("Date paid"), initial=date.today, widget=DateInput())
     months = forms.IntegerField(label=_("Months paid"), min_value=1, max_value=60)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.places.models import Commune, Hamlet
+from ansinh.web.widgets import DateInput
 
 from .models import CompulsoryPeriod, Person, SupportGroup
 from .validation import validate_cccd, validate_si_code
@@ -51,7 +52,7 @@ class PersonForm(forms.ModelForm):
             "hamlet",
             "address",
         ]
-        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"birth_date": DateInput()}
 
     def __init__(self, *args, communes=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ansinh.web.widgets import DateInput
+
 from .choices import Metric
 
 
@@ -28,19 +30,13 @@ class SplitForm(forms.Form):
 
 
 class DatesForm(forms.Form):
-    on = forms.DateField(
-        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    baseline = forms.DateField(
-        label=_("Baseline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    on = forms.DateField(label=_("As of"), required=False, widget=DateInput())
+    baseline = forms.DateField(label=_("Baseline"), required=False, widget=DateInput())
 
 
 class GrowthForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(
-        label=_("To"), initial=date.today, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), initial=date.today, widget=DateInput())
     metric = forms.ChoiceField(label=_("Count"), choices=Metric.choices[:2])
 
 

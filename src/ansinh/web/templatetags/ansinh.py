@@ -53,3 +53,9 @@ def div(a, b):
         return int(a) // int(b) if int(b) else ""
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def is_menu(value):
+    """True for a navigation entry that holds a list of links (a drop-down menu)."""
+    return isinstance(value, list | tuple)
