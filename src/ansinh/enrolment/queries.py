@@ -27,10 +27,19 @@ class TimelineYear:
     year: int
     cells: list[str]  # per month: "c" compulsory, "s" voluntary with support, "v" voluntary, ""
     count: int
+    first_year: int | None = None  # set on a row standing for several years without payments
+
+    @property
+    def is_gap(self) -> bool:
+        return self.first_year is not None
 
 
 def timeline(history: list[RuleMonth], until: date | None = None) -> list[TimelineYear]:
-    """Month-by-month grid, newest year first, from the first contribution to this year."""
+    """Month-by-month grid, newest year first, from the first contribution to this year.
+
+    Two or more consecutive years without a contribution become one row (a gap), so a
+    person who paid in 2013 and again from 2024 does not scroll past ten empty years.
+    """
     if not history:
         return []
     until = until or date.today()
@@ -41,7 +50,12 @@ def timeline(history: list[RuleMonth], until: date | None = None) -> list[Timeli
     years = []
     for year in range(history[0].month.year, last_year + 1):
         cells = [kinds.get(Month(year, m), "") for m in range(1, 13)]
-        years.append(TimelineYear(year, cells, sum(1 for c in cells if c)))
+        count = sum(1 for c in cells if c)
+        if count == 0 and year != last_year and years and years[-1].count == 0:
+            gap = years[-1]
+            years[-1] = TimelineYear(year, [], 0, first_year=gap.first_year or gap.year)
+            continue
+        years.append(TimelineYear(year, cells, count))
     return list(reversed(years))
 
 
