@@ -3,7 +3,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ansinh.web.widgets import DateInput
+from ansinh.web.widgets import DateInput, MonthField
 
 from .models import PaymentMethod
 
@@ -18,11 +18,7 @@ class VsiEnrolForm(forms.Form):
     lump_years = forms.IntegerField(
         label=_("Years (lump sums only)"), min_value=0, max_value=5, initial=0, required=False
     )
-    start = forms.DateField(
-        label=_("First month"),
-        initial=lambda: date.today().replace(day=1),
-        widget=DateInput(),
-    )
+    start = MonthField(label=_("First month"), initial=lambda: date.today().replace(day=1))
 
     def clean(self):
         data = super().clean()

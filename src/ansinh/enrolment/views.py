@@ -10,6 +10,7 @@ from ansinh.registry.models import Household, Person
 from ansinh.registry.views import _add_errors
 from ansinh.rules.vsi import IncomeOutOfRange
 from ansinh.web.rule_errors import income_error
+from ansinh.web.widgets import MonthField
 
 from . import services
 from .forms import HiEnrolForm, ReceiptForm, VsiEnrolForm
@@ -72,8 +73,8 @@ def vsi_quote_live(request, pk):
     """HTMX: the premium, state support and amount to pay, as the official types."""
     person = _person(request, pk)
     try:
-        on = date.fromisoformat(request.GET.get("start", ""))
-    except ValueError:
+        on = MonthField(required=False).clean(request.GET.get("start")) or date.today()
+    except ValidationError:
         on = date.today()
     quote, error = _live_quote(
         person,

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.places.models import Commune, Hamlet
-from ansinh.web.widgets import DateInput
+from ansinh.web.widgets import DateInput, MonthField
 
 from .models import CompulsoryPeriod, Person, SupportGroup
 from .validation import validate_cccd, validate_si_code
@@ -123,21 +123,12 @@ class CompulsoryPeriodForm(forms.ModelForm):
     class Meta:
         model = CompulsoryPeriod
         fields = ["start", "end", "salary", "employer"]
-        widgets = {
-            "start": forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-            "end": forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("start", "end"):
-            self.fields[name].input_formats = ["%Y-%m", "%Y-%m-%d"]
+        field_classes = {"start": MonthField, "end": MonthField}
 
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end:
-            data["start"], data["end"] = start.replace(day=1), end.replace(day=1)
             if end < start:
                 self.add_error("end", _("The period ends before it starts."))
         return data
