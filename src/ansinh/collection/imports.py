@@ -49,6 +49,7 @@ from ansinh.rules.months import Month
 from ansinh.rules.vsi import IncomeOutOfRange, vsi_quote
 from ansinh.web.text import add_months
 
+from . import sql as _sql  # noqa: F401  (registers the anyof lookup)
 from .choices import ImportStatus, ListKind, RowStatus, Source
 from .models import Collector, CycleEntry, ImportRow, ReceiptImport
 
@@ -222,6 +223,40 @@ def _month(value) -> date | None:
 # -- receipts: phase 1 -------------------------------------------------------------------------
 
 
+class _Verdict:
+    """One row's verdict: the columns of ImportRow, without a model instance per row."""
+
+    __slots__ = (
+        "batch_id",
+        "line",
+        "status",
+        "field",
+        "message",
+        "number",
+        "si_code",
+        "person_id",
+        "enrolment_id",
+        "paid_on",
+        "from_month",
+        "months",
+        "income",
+        "gross",
+        "support",
+        "supported_months",
+        "amount",
+        "collector_id",
+        "organisation_id",
+        "reason_code",
+        "entry_id",
+    )
+
+    def __init__(self, batch_id, line, number, si_code):
+        for name in self.__slots__:
+            setattr(self, name, None)
+        self.batch_id, self.line, self.number, self.si_code = batch_id, line, number, si_code
+        self.field = self.message = self.reason_code = ""
+
+
 class _Validator:
     def __init__(self, batch: ReceiptImport, user):
         self.batch = batch
@@ -235,25 +270,27 @@ class _Validator:
         self.quotes: dict = {}
         self.today = date.today()
 
-    def batch_rows(self, rows: list[tuple[int, dict]]) -> list[ImportRow]:
+    def batch_rows(self, rows: list[tuple[int, dict]]) -> list[_Verdict]:
         codes = {_text(r["ma_so_bhxh"]) for _l, r in rows}
         numbers = {_text(r["so_bien_lai"]) for _l, r in rows}
         persons = self._persons(codes)
         enrolments = {
             e["person_id"]: e
-            for e in VsiEnrolment.objects.filter(person_id__in=[p["id"] for p in persons.values()])
+            for e in VsiEnrolment.objects.filter(
+                person_id__anyof=[p["id"] for p in persons.values()]
+            )
             .exclude(status=VsiStatus.STOPPED)
             .values("id", "person_id", "income", "status", "paid_through", "start_month")
         }
         existing = {
             r["number"]: r
-            for r in Receipt.objects.filter(number__in=numbers).values(
+            for r in Receipt.objects.filter(number__anyof=numbers).values(
                 "number", "person_id", "amount", "paid_on", "months"
             )
         }
         groups: dict[int, list] = {}
         for m in SupportMembership.objects.filter(
-            person_id__in=[p["id"] for p in persons.values()]
+            person_id__anyof=[p["id"] for p in persons.values()]
         ).values("person_id", "group", "valid_from", "valid_to"):
             groups.setdefault(m["person_id"], []).append(m)
         collectors = {
@@ -271,7 +308,12 @@ class _Validator:
     def _persons(self, codes):
         si = [c for c in codes if len(c) == 10 and c.isdigit()]
         ids = [c for c in codes if len(c) == 12 and c.isdigit()]
-        qs = Person.objects.restrict(self.user).filter(Q(si_code__in=si) | Q(cccd__in=ids))
+        qs = Person.objects.restrict(self.user)
+        qs = (
+            qs.filter(si_code__anyof=si)
+            if not ids
+            else qs.filter(Q(si_code__anyof=si) | Q(cccd__anyof=ids))
+        )
         out = {}
         for p in qs.values(
             "id",
@@ -314,7 +356,7 @@ class _Validator:
     def _row(self, line, r, persons, enrolments, existing, groups, collectors, used):
         number = _text(r["so_bien_lai"])
         code = _text(r["ma_so_bhxh"])
-        row = ImportRow(batch=self.batch, line=line, number=number[:40], si_code=code[:20])
+        row = _Verdict(self.batch.pk, line, number[:40], code[:20])
 
         def reject(field, message):
             row.status, row.field, row.message = RowStatus.REJECTED, field, message[:300]
@@ -580,7 +622,10 @@ STAGE_FIELDS = [
 def _stage(rows: list[ImportRow]) -> None:
     """Write a batch of verdicts: COPY on PostgreSQL, bulk_create elsewhere."""
     if connection.vendor != "postgresql":
-        ImportRow.objects.bulk_create(rows, batch_size=BATCH)
+        ImportRow.objects.bulk_create(
+            [ImportRow(**{f: getattr(r, f) for f in STAGE_FIELDS}) for r in rows],
+            batch_size=BATCH,
+        )
         return
     cols = ", ".join(f'"{f}"' for f in STAGE_FIELDS)
     with connection.cursor() as cur:
@@ -623,11 +668,12 @@ def write_accepted(batch: ReceiptImport, user) -> int:
     rows = "collection_importrow"
     accepted = f"{rows}.batch_id = %s AND {rows}.status = 'accepted'"
     with connection.cursor() as cur:
-        # Nothing may have moved since the rows were checked: lock and compare.
+        # Nothing may have moved since the rows were checked. A receipt recorded meanwhile for
+        # the same months trips the unique (person, month) constraint below and the whole file
+        # rolls back; paid_through only ever moves forward.
         ids = ImportRow.objects.filter(batch=batch, status=RowStatus.ACCEPTED).values(
             "enrolment_id"
         )
-        list(VsiEnrolment.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
         cur.execute(
             f"SELECT COUNT(*) FROM enrolment_vsienrolment e JOIN (SELECT enrolment_id, "
             f"MIN(from_month) AS first FROM {rows} WHERE {accepted} GROUP BY enrolment_id) v "
@@ -670,7 +716,8 @@ def write_accepted(batch: ReceiptImport, user) -> int:
         checkpoint("months", written)
         last = _add_months_sql("from_month", "months - 1")
         cur.execute(
-            "UPDATE enrolment_vsienrolment SET paid_through = v.pt, status = 'active', "
+            "UPDATE enrolment_vsienrolment SET paid_through = "
+            "CASE WHEN paid_through > v.pt THEN paid_through ELSE v.pt END, status = 'active', "
             "status_since = CASE WHEN enrolment_vsienrolment.status = 'suspended' THEN v.paid_on "
             "ELSE enrolment_vsienrolment.status_since END, updated_at = %s "
             f"FROM (SELECT enrolment_id, MAX({last}) AS pt, MIN(paid_on) AS paid_on FROM {rows} "
