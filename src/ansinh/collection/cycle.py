@@ -87,7 +87,30 @@ class CycleResult:
 
 
 def enrolment_rows(office, month: Month, kind: str, *, historical: bool = False, table=None):
-    """The queryset that selects one list's rows (as `x_<column>` aliases), set-based.
+    """The queryset that selects one office's list rows (as `x_<column>` aliases)."""
+    communes = office_communes(office, issue_date(month))
+    return province_rows(
+        {c: 0 for c in communes},
+        office.province_id,
+        month,
+        kind,
+        historical=historical,
+        table=table,
+    )
+
+
+def province_rows(
+    commune_run: dict,
+    province: str,
+    month: Month,
+    kind: str,
+    *,
+    historical: bool = False,
+    table=None,
+    quote_run: int | None = None,
+):
+    """The queryset that selects one list kind's rows for several offices of one province at
+    once (as `x_<column>` aliases; `x_run` from the commune -> run map), set-based.
 
     `historical` reads paid_through as of the cycle date from the contribution months (for
     issuing past cycles in the demo); otherwise the enrolment's own indexed paid_through.
@@ -95,11 +118,20 @@ def enrolment_rows(office, month: Month, kind: str, *, historical: bool = False,
     table = table or current_table()
     on_issue = issue_date(month)
     on_quote = (month + 1).first_day() if kind == ListKind.DUE else on_issue
-    communes = office_communes(office, on_issue)
     offsets = deadline_offsets(table, on_issue)
-    ranks = group_ranks(table, on_quote, office.province_id)
+    ranks = group_ranks(table, on_quote, province)
+    by_run: dict[int, list[str]] = defaultdict(list)
+    for commune, run_id in commune_run.items():
+        by_run[run_id].append(commune)
+    if len(by_run) == 1:
+        run_expr = Value(next(iter(by_run)))
+    else:
+        run_expr = Case(
+            *[When(person__commune_id__in=cs, then=Value(r)) for r, cs in by_run.items()],
+            output_field=IntegerField(),
+        )
 
-    qs = VsiEnrolment.objects.filter(person__commune_id__in=communes)
+    qs = VsiEnrolment.objects.filter(person__commune_id__in=list(commune_run))
     if historical:
         paid_through = Subquery(
             ContributionMonth.objects.filter(
@@ -163,6 +195,7 @@ def enrolment_rows(office, month: Month, kind: str, *, historical: bool = False,
         .values("r")[:1]
     )
     qs = qs.annotate(
+        x_run=run_expr,
         x_person=F("person_id"),
         x_enrolment=F("pk"),
         x_organisation=F("person__collector__organisation_id"),
@@ -183,7 +216,24 @@ def enrolment_rows(office, month: Month, kind: str, *, historical: bool = False,
         x_months_to_pay=F("x_period_months"),
         x_group_rank=Coalesce(rank, Value(0)),
     )
-    return qs.values(*[f"x_{c}" for c in ENTRY_COLUMNS]).order_by()
+    if quote_run is None:
+        amount = Value(None, output_field=IntegerField())
+    else:  # the frozen quote of the combination, looked up in the same statement
+        amount = Case(
+            When(method__in=LUMP, then=Value(None, output_field=IntegerField())),
+            default=Subquery(
+                CycleQuote.objects.filter(
+                    run_id=quote_run,
+                    on=on_quote,
+                    income=OuterRef("income"),
+                    months=OuterRef("x_period_months"),
+                    group_rank=OuterRef("x_group_rank"),
+                ).values("amount")[:1]
+            ),
+            output_field=IntegerField(),
+        )
+    qs = qs.annotate(x_amount=amount)
+    return qs.values("x_run", *[f"x_{c}" for c in ENTRY_COLUMNS]).order_by()
 
 
 ENTRY_COLUMNS = [
@@ -210,98 +260,128 @@ ENTRY_COLUMNS = [
     "months_overdue",
     "months_to_pay",
     "group_rank",
+    "amount",
 ]
 
 
 def issue_cycle(office, month: Month, user=None, *, historical: bool = False) -> CycleResult:
     """Issue (once) the cycle of `month` for `office`; a second call returns the first run."""
-    existing = CycleRun.objects.filter(office=office, month=month.first_day()).first()
-    if existing is not None:
-        return CycleResult(existing, False)
+    return issue_cycles([office], month, user, historical=historical)[0]
+
+
+def issue_cycles(offices, month: Month, user=None, *, historical: bool = False):
+    """Issue the cycle of `month` for several offices; one statement per list kind for all
+    the offices of a province. Offices already issued keep their run (idempotent)."""
+    results, todo = [], []
+    for office in offices:
+        existing = CycleRun.objects.filter(office=office, month=month.first_day()).first()
+        if existing is not None:
+            results.append(CycleResult(existing, False))
+        else:
+            todo.append(office)
+    by_province = defaultdict(list)
+    for office in todo:
+        by_province[office.province_id].append(office)
+    for province, group in by_province.items():
+        try:
+            results += _issue_group(group, province, month, user, historical)
+        except IntegrityError:  # issued at the same moment by someone else
+            for office in group:
+                run = CycleRun.objects.get(office=office, month=month.first_day())
+                results.append(CycleResult(run, False))
+    order = {o.pk: i for i, o in enumerate(offices)}
+    return sorted(results, key=lambda r: order.get(r.run.office_id, 0))
+
+
+@transaction.atomic
+def _issue_group(offices, province, month: Month, user, historical) -> list[CycleResult]:
     started = time.perf_counter()
     table = current_table()
-    try:
-        with transaction.atomic():
-            run = CycleRun.objects.create(
-                office=office, month=month.first_day(), issued_by=user if user and user.pk else None
+    on_issue = issue_date(month)
+    runs = [
+        CycleRun.objects.create(
+            office=o, month=month.first_day(), issued_by=user if user and user.pk else None
+        )
+        for o in offices
+    ]
+    commune_run: dict[str, int] = {}
+    for office, run in zip(offices, runs, strict=True):
+        for commune in office_communes(office, on_issue):
+            commune_run.setdefault(commune, run.pk)
+    if commune_run:
+        for kind in (ListKind.DUE, ListKind.UNPAID):
+            _prequote(runs[0], month, kind, table, province)
+            qs = province_rows(
+                commune_run,
+                province,
+                month,
+                kind,
+                historical=historical,
+                table=table,
+                quote_run=runs[0].pk,
             )
-            for kind in (ListKind.DUE, ListKind.UNPAID):
-                qs = enrolment_rows(office, month, kind, historical=historical, table=table)
-                insert_select(
-                    CycleEntry,
-                    ENTRY_COLUMNS,
-                    qs,
-                    constants={"run": run.pk, "kind": kind},
-                )
-                _price(run, month, kind, table, office.province_id)
-            if not historical:
-                run.suspended_count = _suspend(run, month)
-            _summarise(run)
-            run.elapsed_ms = int((time.perf_counter() - started) * 1000)
-            run.save()
-    except IntegrityError:  # issued at the same moment by someone else
-        return CycleResult(CycleRun.objects.get(office=office, month=month.first_day()), False)
-    return CycleResult(run, True)
+            insert_select(CycleEntry, ["run", *ENTRY_COLUMNS], qs, constants={"kind": kind})
+    suspended = {} if historical else _suspend(runs, month)
+    _summarise(runs)
+    elapsed = int((time.perf_counter() - started) * 1000)
+    for run in runs:
+        run.suspended_count = suspended.get(run.pk, 0)
+        run.elapsed_ms = elapsed
+        run.save()
+    return [CycleResult(run, True) for run in runs]
 
 
-def _price(run: CycleRun, month: Month, kind: str, table, province: str) -> None:
-    """Quote each distinct combination once with the rules, then one UPDATE sets the amounts."""
+def _prequote(run, month: Month, kind: str, table, province: str) -> None:
+    """Quote every (income, months, best support group) the lists can need, once each, with
+    the rules engine; the INSERT ... SELECT then looks each entry's amount up (frozen)."""
     on = (month + 1).first_day() if kind == ListKind.DUE else issue_date(month)
     by_rank = {r: g for g, r in group_ranks(table, on, province).items()}
-    combos = (
-        CycleEntry.objects.filter(run=run, kind=kind)
+    pairs = (
+        VsiEnrolment.objects.exclude(status=VsiStatus.STOPPED)
         .exclude(method__in=LUMP)
-        .values_list("income", "months_to_pay", "group_rank")
+        .values_list("income", "method")
         .order_by()
         .distinct()
     )
     quotes = []
-    for income, months, rank in combos:
-        try:
-            q = vsi_quote(table, income, (by_rank[rank],), on, months=months, province=province)
-        except (IncomeOutOfRange, ValueError):
-            continue
-        quotes.append(
-            CycleQuote(
-                run=run,
-                on=on,
-                income=income,
-                months=months,
-                group_rank=rank,
-                group=by_rank[rank],
-                gross=q.gross_total,
-                support=q.support_total,
-                amount=q.net_total,
+    for income, method in pairs:
+        months = int(method)
+        for rank, group in by_rank.items():
+            try:
+                q = vsi_quote(table, income, (group,), on, months=months, province=province)
+            except (IncomeOutOfRange, ValueError):
+                continue
+            quotes.append(
+                CycleQuote(
+                    run=run,
+                    on=on,
+                    income=income,
+                    months=months,
+                    group_rank=rank,
+                    group=group,
+                    gross=q.gross_total,
+                    support=q.support_total,
+                    amount=q.net_total,
+                )
             )
-        )
     CycleQuote.objects.bulk_create(quotes)
-    amount = CycleQuote.objects.filter(
-        run=run,
-        on=on,
-        income=OuterRef("income"),
-        months=OuterRef("months_to_pay"),
-        group_rank=OuterRef("group_rank"),
-    ).values("amount")[:1]
-    CycleEntry.objects.filter(run=run, kind=kind).exclude(method__in=LUMP).update(
-        amount=Subquery(amount)
-    )
 
 
-def _suspend(run: CycleRun, month: Month) -> int:
-    """A missed deadline suspends: the active enrolments on the unpaid list, in one UPDATE."""
-    ids = CycleEntry.objects.filter(run=run, kind=ListKind.UNPAID, status=VsiStatus.ACTIVE).values(
-        "enrolment_id"
-    )
-    return VsiEnrolment.objects.filter(pk__in=ids, status=VsiStatus.ACTIVE).update(
-        status=VsiStatus.SUSPENDED, status_since=issue_date(month)
-    )
+def _suspend(runs, month: Month) -> dict[int, int]:
+    """A missed deadline suspends: the active enrolments on the unpaid lists, in one UPDATE."""
+    entries = CycleEntry.objects.filter(run__in=runs, kind=ListKind.UNPAID, status=VsiStatus.ACTIVE)
+    counts = dict(entries.values_list("run_id").annotate(n=Count("id")).order_by())
+    VsiEnrolment.objects.filter(
+        pk__in=entries.values("enrolment_id"), status=VsiStatus.ACTIVE
+    ).update(status=VsiStatus.SUSPENDED, status_since=issue_date(month))
+    return counts
 
 
-def _summarise(run: CycleRun) -> None:
+def _summarise(runs) -> None:
     """One list row per (kind, organisation) and per (kind, collector), from one GROUP BY."""
     rows = (
-        CycleEntry.objects.filter(run=run)
-        .values("kind", "organisation_id", "collector_id")
+        CycleEntry.objects.filter(run__in=runs)
+        .values("run_id", "kind", "organisation_id", "collector_id")
         .annotate(n=Count("id"), total=Coalesce(Sum("amount"), 0))
         .order_by()
     )
@@ -311,7 +391,7 @@ def _summarise(run: CycleRun) -> None:
         if r["collector_id"] is not None:
             lists.append(
                 CycleList(
-                    run=run,
+                    run_id=r["run_id"],
                     kind=r["kind"],
                     organisation_id=r["organisation_id"],
                     collector_id=r["collector_id"],
@@ -319,14 +399,21 @@ def _summarise(run: CycleRun) -> None:
                     amount=r["total"],
                 )
             )
-        acc = per_org[(r["kind"], r["organisation_id"])]
+        acc = per_org[(r["run_id"], r["kind"], r["organisation_id"])]
         acc[0] += r["n"]
         acc[1] += r["total"]
-    for (kind, org), (n, total) in per_org.items():
-        lists.append(CycleList(run=run, kind=kind, organisation_id=org, count=n, amount=total))
+    for (run_id, kind, org), (n, total) in per_org.items():
+        lists.append(
+            CycleList(run_id=run_id, kind=kind, organisation_id=org, count=n, amount=total)
+        )
     CycleList.objects.bulk_create(lists)
-    run.due_count = sum(n for (k, _o), (n, _t) in per_org.items() if k == ListKind.DUE)
-    run.unpaid_count = sum(n for (k, _o), (n, _t) in per_org.items() if k == ListKind.UNPAID)
+    for run in runs:
+        run.due_count = sum(
+            n for (r, k, _o), (n, _t) in per_org.items() if r == run.pk and k == ListKind.DUE
+        )
+        run.unpaid_count = sum(
+            n for (r, k, _o), (n, _t) in per_org.items() if r == run.pk and k == ListKind.UNPAID
+        )
 
 
 def issue_all(month: Month, user=None) -> list[CycleResult]:
@@ -334,4 +421,4 @@ def issue_all(month: Month, user=None) -> list[CycleResult]:
     from ansinh.places.models import Office
 
     offices = Office.objects.filter(kind=Office.Kind.BASE, organisations__isnull=False).distinct()
-    return [issue_cycle(office, month, user) for office in offices]
+    return issue_cycles(list(offices), month, user)

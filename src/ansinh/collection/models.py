@@ -183,6 +183,7 @@ class CycleEntry(models.Model):
         "registry.Person",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # a snapshot row: written in bulk, read by run
         related_name="cycle_entries",
     )
     enrolment = models.ForeignKey(
