@@ -271,8 +271,14 @@ class _Validator:
         self.today = date.today()
 
     def batch_rows(self, rows: list[tuple[int, dict]]) -> list[_Verdict]:
-        codes = {_text(r["ma_so_bhxh"]) for _l, r in rows}
-        numbers = {_text(r["so_bien_lai"]) for _l, r in rows}
+        for _l, r in rows:  # parse each cell once
+            r["so_bien_lai"] = _text(r["so_bien_lai"])
+            r["ma_so_bhxh"] = _text(r["ma_so_bhxh"])
+            r["_paid_on"] = _date(r["ngay_nop"])
+            r["_months"] = _int(r["so_thang"])
+            r["_amount"] = _int(r["so_tien"])
+        codes = {r["ma_so_bhxh"] for _l, r in rows}
+        numbers = {r["so_bien_lai"] for _l, r in rows}
         persons = self._persons(codes)
         enrolments = {
             e["person_id"]: e
@@ -338,8 +344,8 @@ class _Validator:
         """Supported months already used, only for persons where the 120-month cap can bind."""
         need = set()
         for _l, r in rows:
-            paid_on, months = _date(r["ngay_nop"]), _int(r["so_thang"])
-            p = persons.get(_text(r["ma_so_bhxh"]))
+            paid_on, months = r["_paid_on"], r["_months"]
+            p = persons.get(r["ma_so_bhxh"])
             if p and paid_on and months and (Month.of(paid_on) - SUPPORT_SINCE) + months > self.cap:
                 need.add(p["id"])
         if not need:
@@ -354,8 +360,8 @@ class _Validator:
         )
 
     def _row(self, line, r, persons, enrolments, existing, groups, collectors, used):
-        number = _text(r["so_bien_lai"])
-        code = _text(r["ma_so_bhxh"])
+        number = r["so_bien_lai"]
+        code = r["ma_so_bhxh"]
         row = _Verdict(self.batch.pk, line, number[:40], code[:20])
 
         def reject(field, message):
@@ -372,9 +378,7 @@ class _Validator:
             )
         self.seen.add(number)
         person = persons.get(code)
-        paid_on = _date(r["ngay_nop"])
-        months = _int(r["so_thang"])
-        amount = _int(r["so_tien"])
+        paid_on, months, amount = r["_paid_on"], r["_months"], r["_amount"]
         old = existing.get(number)
         if old is not None:
             if (
@@ -685,22 +689,16 @@ def write_accepted(batch: ReceiptImport, user) -> int:
                 _("Some participants paid since the file was checked; upload the file again.")
             )
         now = timezone.now()
-        cur.execute(
+        insert_receipts = (
             "INSERT INTO enrolment_receipt (number, scheme, person_id, vsi_enrolment_id, "
             "paid_on, from_month, months, members, income, gross, support, amount, "
             "collector_id, organisation_id, source, recorded_by_id, created_at) "
-            f"SELECT number, 'vsi', person_id, enrolment_id, paid_on, from_month, months, 1, "
-            f"income, gross, support, amount, collector_id, organisation_id, 'import', %s, %s "
-            f"FROM {rows} WHERE {accepted} ORDER BY line",
-            [user.pk if user and user.pk else None, now, batch.pk],
+            "SELECT number, 'vsi', person_id, enrolment_id, paid_on, from_month, months, 1, "
+            "income, gross, support, amount, collector_id, organisation_id, 'import', %s, %s "
+            f"FROM {rows} WHERE {accepted}"
         )
-        written = cur.rowcount
-        checkpoint("receipts", written)
         month = _add_months_sql("s.from_month", "n.i")
-        cur.execute(
-            "WITH RECURSIVE nums(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM nums WHERE i < 59) "
-            "INSERT INTO enrolment_contributionmonth (person_id, enrolment_id, receipt_id, month, "
-            "income, gross, support) "
+        months_select = (
             f"SELECT s.person_id, s.enrolment_id, r.id, {month}, s.income, "
             "CASE WHEN n.i = s.months - 1 THEN s.gross - (s.gross / s.months) * (s.months - 1) "
             "ELSE s.gross / s.months END, "
@@ -708,9 +706,23 @@ def write_accepted(batch: ReceiptImport, user) -> int:
             "WHEN n.i = s.supported_months - 1 THEN s.support - (s.support / "
             "NULLIF(s.supported_months, 0)) * (s.supported_months - 1) "
             "ELSE s.support / NULLIF(s.supported_months, 0) END "
-            f"FROM {rows} s JOIN enrolment_receipt r ON r.number = s.number "
+            "FROM {rows} s JOIN {receipts} r ON r.number = s.number "
             "JOIN nums n ON n.i < s.months "
-            "WHERE s.batch_id = %s AND s.status = 'accepted'",
+            "WHERE s.batch_id = %s AND s.status = 'accepted'"
+        )
+        insert_months = (
+            "INSERT INTO enrolment_contributionmonth (person_id, enrolment_id, receipt_id, "
+            "month, income, gross, support) "
+        )
+        nums = "nums(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM nums WHERE i < 59)"
+        recorder = user.pk if user and user.pk else None
+        cur.execute(insert_receipts, [recorder, now, batch.pk])
+        written = cur.rowcount
+        checkpoint("receipts", written)
+        cur.execute(
+            f"WITH RECURSIVE {nums} "
+            + insert_months
+            + months_select.format(rows=rows, receipts="enrolment_receipt"),
             [batch.pk],
         )
         checkpoint("months", written)
