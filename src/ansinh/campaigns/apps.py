@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CampaignsConfig(AppConfig):
     name = "ansinh.campaigns"
-    verbose_name = "Campaigns"
+    verbose_name = _("Campaigns")

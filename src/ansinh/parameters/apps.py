@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class ParametersConfig(AppConfig):
     name = "ansinh.parameters"
-    verbose_name = "Legal parameters"
+    verbose_name = _("Legal parameters")
 
     def ready(self):
         post_migrate.connect(_seed, sender=self)

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TargetsConfig(AppConfig):
     name = "ansinh.targets"
-    verbose_name = "Targets"
+    verbose_name = _("Targets")
