@@ -18,6 +18,16 @@ def _fast_password_hashing(settings):
     ]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Nothing cached by one test (e.g. the dashboard's on-time rate) is read by the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def places(db):
     """The 34 provinces and 3,321 communes (idempotent; transactional tests flush them)."""

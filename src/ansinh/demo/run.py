@@ -54,4 +54,11 @@ def build_demo(*, small=False, seed=2025, today: date | None = None, log=print) 
     from ansinh.campaigns.demo import build_campaign_demo
 
     counts.update(build_campaign_demo(office, today=today, seed=seed, log=step))
+    from ansinh.reports.figures import refresh
+    from ansinh.web.text import add_months
+
+    # The figures summary of the dashboard's year (and its baseline), as the nightly refresh.
+    for i in range(13, -1, -1):
+        refresh(add_months(today.replace(day=1), -i), today=today)
+    step("figures summary refreshed")
     return DemoResult(accounts=accounts, counts=counts)

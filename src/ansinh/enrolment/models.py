@@ -121,6 +121,8 @@ class HiEnrolment(models.Model):
                 "person", condition=~Q(status="stopped"), name="one_open_hi_enrolment_per_person"
             )
         ]
+        # Cards starting in a month, new enrolments of a year (figures summary).
+        indexes = [models.Index(fields=["start_month"], name="hi_start_month")]
 
 
 class Scheme(models.TextChoices):
@@ -140,7 +142,7 @@ class Receipt(models.Model):
     household = models.ForeignKey(
         "registry.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    paid_on = models.DateField(_("date paid"), db_index=True)
+    paid_on = models.DateField(_("date paid"))  # indexed with the payer: receipt_paid_on_person
     from_month = models.DateField(_("from month"))
     months = models.PositiveSmallIntegerField(_("months"))
     members = models.PositiveSmallIntegerField(_("members"), default=1)
@@ -170,7 +172,11 @@ class Receipt(models.Model):
     class Meta:
         ordering = ["-paid_on", "-id"]
         verbose_name = _("receipt")
-        indexes = [models.Index(fields=["person", "paid_on"])]
+        indexes = [
+            models.Index(fields=["person", "paid_on"]),
+            # The month's receipts by commune (figures summary): an index-only range scan.
+            models.Index(fields=["paid_on", "person"], name="receipt_paid_on_person"),
+        ]
 
     def __str__(self):
         return self.number
@@ -201,3 +207,5 @@ class ContributionMonth(models.Model):
         constraints = [
             models.UniqueConstraint("person", "month", name="one_contribution_per_person_month")
         ]
+        # A month's contributors (figures summary, VSI participants): an index-only scan.
+        indexes = [models.Index(fields=["month", "person"], name="contribution_month_person")]

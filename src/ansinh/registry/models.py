@@ -90,7 +90,11 @@ class Person(models.Model):
     class Meta:
         ordering = ["name_folded", "id"]
         verbose_name = _("person")
-        indexes = [models.Index(fields=["commune", "hamlet"])]
+        indexes = [
+            models.Index(fields=["commune", "hamlet"]),
+            # A commune's people as an index-only scan (joins of counts by commune).
+            models.Index(fields=["commune", "id"], name="person_commune_id"),
+        ]
 
     def save(self, *args, **kwargs):
         self.name_folded = fold(self.full_name)

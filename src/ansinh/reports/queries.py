@@ -3,6 +3,7 @@ are drawn from `office_figures`, so they always show the same numbers."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,12 +21,13 @@ from ansinh.targets.models import TargetShare
 from ansinh.targets.queries import (
     ProgressRow,
     default_baseline,
-    metric_count,
     office_communes,
     office_targets,
     percent,
 )
 from ansinh.web.text import add_months
+
+from .figures import Counter
 
 TOP = 5
 
@@ -200,6 +202,36 @@ def leaderboard(user, office, year: int, quarter: int, today: date | None = None
     return leaders
 
 
+def _cached_on_time(user, month: Month, on_time) -> list[dict]:
+    """`collection.queries.on_time(user, [month], "commune")`, kept per scope for as long as
+    the figures summary keeps an open month (FIGURES_FRESH_SECONDS): it scans the due lists
+    of the whole scope (the province for a provincial administrator)."""
+    from django.core.cache import cache
+
+    from ansinh.accounts.scope import scope_for
+
+    from .figures import fresh_seconds
+
+    scope = scope_for(user)
+    parts = [
+        str(month),
+        str(scope.nothing),
+        ",".join(sorted(scope.communes)) if scope.communes is not None else "*",
+        str(scope.organisation_id),
+        str(scope.collector_id),
+    ]
+    key = "ansinh.on_time:" + hashlib.sha1(":".join(parts).encode()).hexdigest()
+    rows = cache.get(key)
+    if rows is None:
+        rows = [
+            {"commune_id": r["commune_id"], "due": r["due"], "paid": r["paid"]}
+            for r in on_time(user, [month], "commune")
+        ]
+        if fresh_seconds() > 0:
+            cache.set(key, rows, fresh_seconds())
+    return rows
+
+
 def _on_time(user, office, on: date):
     """The share of premiums due that were paid on time, for the last closed month.
 
@@ -209,10 +241,19 @@ def _on_time(user, office, on: date):
         from ansinh.collection.queries import on_time
     except ImportError:  # pragma: no cover - the cycle is not installed
         return None, month
-    rows = on_time(user, [Month.of(month)])
+    rows = _cached_on_time(user, Month.of(month), on_time)
     due = sum(r["due"] for r in rows)
     paid = sum(r["paid"] for r in rows)
     return percent(paid, due), month
+
+
+def _series_points(on: date) -> list[date]:
+    """The last day of each of the 11 months before `on`'s, then `on`."""
+    points = []
+    for i in range(11, -1, -1):
+        month_end = add_months(on.replace(day=1), -i + 1)
+        points.append(min(on, date.fromordinal(month_end.toordinal() - 1)))
+    return points
 
 
 def office_figures(user, office, on: date, baseline: date | None = None, series=True):
@@ -221,10 +262,13 @@ def office_figures(user, office, on: date, baseline: date | None = None, series=
     communes = office_communes(office, on)
     codes = [c.code for c in communes]
     targets = office_targets(user, office, year)
+    points = _series_points(on) if series else []
+    # Every count below is metric_count's, read from the figures summary (figures.Counter).
+    counter = Counter(user, codes, [on, baseline, *points])
 
     def whole(metric, label):
-        count = metric_count(user, metric, on, communes=codes)
-        base = metric_count(user, metric, baseline, communes=codes)
+        count = counter.count(metric, on)
+        base = counter.count(metric, baseline)
         if metric in (Metric.VSI_NEW, Metric.HI_NEW) and baseline.year < year:
             base = 0
         t = targets.get(metric)
@@ -233,8 +277,8 @@ def office_figures(user, office, on: date, baseline: date | None = None, series=
     by = {}
     for metric in (Metric.VSI, Metric.HI):
         by[metric] = (
-            metric_count(user, metric, on, by="commune", communes=codes),
-            metric_count(user, metric, baseline, by="commune", communes=codes),
+            counter.count(metric, on, by="commune"),
+            counter.count(metric, baseline, by="commune"),
             {
                 s.commune_id: s.value
                 for s in TargetShare.objects.filter(
@@ -275,15 +319,8 @@ def office_figures(user, office, on: date, baseline: date | None = None, series=
         leaders=leaderboard(user, office, y, q)[:10],
         quarter=(y, q),
     )
-    if series:
-        for i in range(11, -1, -1):
-            month_end = add_months(on.replace(day=1), -i + 1)
-            point = min(on, date.fromordinal(month_end.toordinal() - 1))
-            figures.series.append(
-                (
-                    point,
-                    metric_count(user, Metric.VSI, point, communes=codes),
-                    metric_count(user, Metric.HI, point, communes=codes),
-                )
-            )
+    for point in points:
+        figures.series.append(
+            (point, counter.count(Metric.VSI, point), counter.count(Metric.HI, point))
+        )
     return figures

@@ -55,6 +55,12 @@ class Command(BaseCommand):
                 )
             if not results:
                 self.stdout.write("no office with collection organisations")
+            # The cycle suspends people: the dashboard's figures for the month and the one
+            # before (reports.figures; not timed as part of the cycle).
+            from ansinh.reports.figures import refresh
+
+            for m in (month - 1, month):
+                refresh(m.first_day())
         else:
             month = month or (Month.of(date.today()) - 1)
             sent = services.remind_missing_reasons(month)

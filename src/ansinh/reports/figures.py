@@ -1,0 +1,293 @@
+"""The figures summary: participants per commune per month, read by the dashboard, its
+Excel export, the period report and the home page.
+
+`targets.queries.metric_count` stays the definition of a participant on a date (decision
+0010); `refresh` stores, per commune and month, what it would say for every day of the
+month, with set-based grouped queries (one scan per figure, never a loop over people), and
+`Counter` answers `metric_count`'s questions from the stored rows. The two are held equal
+by tests (tests/reports/test_figures.py), day by day.
+
+Freshness (decision 0013): a row is refreshed on demand when it is missing, or when it may
+still change and is older than `FIGURES_FRESH_SECONDS` (default 120 s). A month may still
+change until the month after it has closed (late payments for it are recorded then); a row
+refreshed after that is settled. Changes to the past later than that (a lump sum for
+missing years, a card stopped, a person moving commune) are picked up by the nightly
+`manage.py figures refresh` and the monthly cycle.
+"""
+
+from __future__ import annotations
+
+import calendar
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from ansinh.accounts.scope import scope_for
+from ansinh.enrolment.models import (
+    ContributionMonth,
+    HiEnrolment,
+    HiStatus,
+    Receipt,
+    VsiEnrolment,
+    VsiStatus,
+)
+from ansinh.targets.choices import Metric
+from ansinh.targets.queries import counting_months, metric_count
+from ansinh.web.text import add_months
+
+from .models import CommuneMonth
+
+COMMUNE = "person__commune_id"
+
+
+def fresh_seconds() -> int:
+    return int(getattr(settings, "FIGURES_FRESH_SECONDS", 120))
+
+
+def month_of(d: date) -> date:
+    return d.replace(day=1)
+
+
+def last_day(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+# -- filling ----------------------------------------------------------------------------
+
+
+def _grouped(qs, *keys, person="person_id") -> dict:
+    rows = qs.values(*keys).annotate(n=Count(person, distinct=True)).values_list(*keys, "n")
+    if len(keys) == 1:
+        return {k: n for k, n in rows if k is not None}
+    return {tuple(r[:-1]): r[-1] for r in rows if r[0] is not None}
+
+
+def compute(month: date, communes: Iterable[str] | None = None, today: date | None = None):
+    """The figures of `month` per commune, as {commune: {field: value}} (nothing stored).
+
+    The same filters as `metric_count`, grouped by the person's commune; HI is counted on
+    the month's first day and carried through the month by the cards starting and ending
+    on each day (a person has at most one HI enrolment that is not stopped).
+    """
+    today = today or date.today()
+    first, last = month_of(month), last_day(month)
+    area = Q() if communes is None else Q(person__commune_id__in=list(communes))
+    cm = ContributionMonth.objects.filter(area)
+    vsi = _grouped(cm.filter(month=first), COMMUNE)
+    vsi_open = _grouped(cm.filter(month__in=[add_months(first, -1), first]), COMMUNE)
+    year_start = date(first.year, 1, 1)
+    vsi_new = _grouped(
+        VsiEnrolment.objects.filter(
+            area, paid_through__isnull=False, start_month__gte=year_start, start_month__lte=last
+        ),
+        COMMUNE,
+    )
+    hi = HiEnrolment.objects.filter(area).exclude(status=HiStatus.STOPPED)
+    hi_new = _grouped(
+        HiEnrolment.objects.filter(
+            area, card_to__isnull=False, start_month__gte=year_start, start_month__lte=last
+        ),
+        COMMUNE,
+    )
+    on_first = _grouped(hi.filter(start_month__lte=first, card_to__gte=first), COMMUNE)
+    # Cards starting on day d (> first) and still valid on d: +1 from d.
+    starts = _grouped(
+        hi.filter(start_month__gt=first, start_month__lte=last, card_to__gte=F("start_month")),
+        COMMUNE,
+        "start_month",
+    )
+    # Cards ending on day d (< last) that had started by then: -1 from d + 1.
+    ends = _grouped(
+        hi.filter(card_to__gte=first, card_to__lt=last, start_month__lte=F("card_to")),
+        COMMUNE,
+        "card_to",
+    )
+    # This month's: everything paid since its first day, as the home page has always counted.
+    paid = Q(paid_on__gte=first) if first == month_of(today) else Q(paid_on__range=(first, last))
+    receipts = dict(
+        Receipt.objects.filter(area, paid)
+        .values(COMMUNE)
+        .annotate(n=Count("pk"))
+        .values_list(COMMUNE, "n")
+    )
+    now = {}
+    if first == month_of(today):
+        v = VsiEnrolment.objects.filter(area)
+        now = {
+            "vsi_active": _grouped(v.filter(status=VsiStatus.ACTIVE), COMMUNE, person="pk"),
+            "vsi_suspended": _grouped(v.filter(status=VsiStatus.SUSPENDED), COMMUNE, person="pk"),
+            "hi_active": _grouped(
+                HiEnrolment.objects.filter(area, status=HiStatus.ACTIVE, card_to__gte=today),
+                COMMUNE,
+                person="pk",
+            ),
+        }
+    keys = set(vsi) | set(vsi_open) | set(vsi_new) | set(hi_new) | set(on_first) | set(receipts)
+    keys |= {c for c, _d in starts} | {c for c, _d in ends}
+    for counts in now.values():
+        keys |= set(counts)
+    if communes is not None:
+        keys |= set(communes)
+    days = last.day
+    rows = {}
+    for c in keys:
+        hi_days = [on_first.get(c, 0)]
+        for d in range(2, days + 1):
+            day = first.replace(day=d)
+            hi_days.append(
+                hi_days[-1] + starts.get((c, day), 0) - ends.get((c, day - timedelta(days=1)), 0)
+            )
+        row = {
+            "vsi": vsi.get(c, 0),
+            "vsi_open": vsi_open.get(c, 0),
+            "vsi_new": vsi_new.get(c, 0),
+            "hi_new": hi_new.get(c, 0),
+            "hi_days": hi_days,
+            "receipts": receipts.get(c, 0),
+        }
+        for name, counts in now.items():
+            row[name] = counts.get(c, 0)
+        rows[c] = row
+    return rows
+
+
+def _lock(first: date, wait: bool) -> bool:
+    """Serialise refreshes of one month (PostgreSQL); SQLite serialises writers itself."""
+    if connection.vendor != "postgresql":
+        return True
+    key = zlib.crc32(f"ansinh.figures.{first:%Y-%m}".encode())
+    with connection.cursor() as c:
+        if wait:
+            c.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7013, key - 2**31])
+            return True
+        c.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [7013, key - 2**31])
+        return c.fetchone()[0]
+
+
+def _store(first: date, communes, rows: dict) -> int:
+    stale = CommuneMonth.objects.filter(month=first)
+    if communes is not None:
+        stale = stale.filter(commune_id__in=list(communes))
+    stale.delete()
+    now = timezone.now()
+    CommuneMonth.objects.bulk_create(
+        [
+            CommuneMonth(commune_id=c, month=first, refreshed_at=now, **values)
+            for c, values in sorted(rows.items())
+        ],
+        batch_size=500,
+    )
+    return len(rows)
+
+
+def refresh(month: date, communes: Iterable[str] | None = None, today: date | None = None) -> int:
+    """Recompute and store a month's rows (every commune, or those given); idempotent."""
+    first = month_of(month)
+    communes = None if communes is None else sorted(set(communes))
+    with transaction.atomic():
+        _lock(first, wait=True)
+        return _store(first, communes, compute(first, communes, today))
+
+
+def is_fresh(row_month: date, refreshed_at: datetime, now: datetime | None = None) -> bool:
+    """Settled (refreshed after the month after it closed) or refreshed recently."""
+    now = now or timezone.now()
+    if refreshed_at >= now - timedelta(seconds=fresh_seconds()):
+        return True
+    settled_from = add_months(month_of(row_month), 2)
+    return timezone.localtime(refreshed_at).date() >= settled_from
+
+
+def ensure(communes: list[str] | None, months: Iterable[date]) -> dict:
+    """The stored rows {(commune, month): CommuneMonth} for these communes and months,
+    refreshing (for these communes only) the months that are missing or stale."""
+    months = sorted({month_of(m) for m in months})
+    if not months or communes is not None and not communes:
+        return {}
+
+    def read(ms):
+        qs = CommuneMonth.objects.filter(month__in=ms)
+        if communes is not None:
+            qs = qs.filter(commune_id__in=communes)
+        return {(r.commune_id, r.month): r for r in qs}
+
+    rows = read(months)
+    now = timezone.now()
+    todo = []
+    for m in months:
+        found = [r for (c, mm), r in rows.items() if mm == m]
+        missing = not found if communes is None else len(found) < len(communes)
+        stale = any(not is_fresh(m, r.refreshed_at, now) for r in found)
+        if missing or stale:
+            todo.append((m, missing))
+    for m, missing in todo:
+        with transaction.atomic():
+            # Another request refreshing the month: use its rows (stale by seconds) if there
+            # are any, or wait for it when there are none.
+            if not _lock(m, wait=False):
+                if not missing:
+                    continue
+                _lock(m, wait=True)
+            _store(m, communes, compute(m, communes))
+    if todo:
+        rows.update(read([m for m, _missing in todo]))
+    return rows
+
+
+# -- reading ----------------------------------------------------------------------------
+
+
+class Counter:
+    """`metric_count(user, metric, on, by="commune" | None, communes=...)` for many dates,
+    answered from the summary when the user's scope is a set of communes (or everything),
+    and from `metric_count` itself otherwise (collection staff: a few hundred people)."""
+
+    def __init__(self, user, communes: Iterable[str] | None, dates: Iterable[date]):
+        self.user = user
+        scope = scope_for(user)
+        self.area = None if communes is None else sorted(set(communes))
+        self.live = scope.nothing or scope.restricted_to_collection
+        if self.live:
+            return
+        if scope.communes is not None:
+            self.area = sorted(
+                set(scope.communes) if self.area is None else set(self.area) & scope.communes
+            )
+        self.today = date.today()
+        self.rows = ensure(self.area, [month_of(d) for d in dates])
+
+    def _value(self, row, metric, on):
+        if metric == Metric.VSI:
+            return row.vsi_open if len(counting_months(on, self.today)) == 2 else row.vsi
+        if metric == Metric.HI:
+            return row.hi_days[on.day - 1] if row.hi_days else 0
+        if metric == Metric.VSI_NEW:
+            return row.vsi_new
+        if metric == Metric.HI_NEW:
+            return row.hi_new
+        raise ValueError(metric)
+
+    def count(self, metric: str, on: date, by: str | None = None):
+        if self.live:
+            return metric_count(self.user, metric, on, by=by, communes=self.area)
+        m = month_of(on)
+        per = defaultdict(int)
+        for (commune, month), row in self.rows.items():
+            if month == m:
+                per[commune] += self._value(row, metric, on)
+        if by is None:
+            return sum(per.values())
+        if by != "commune":
+            raise ValueError(f"the summary is by commune, not by {by}")
+        return dict(per)
+
+    def now(self, name: str) -> int:
+        """A home-page status count (this month's rows)."""
+        m = month_of(self.today)
+        return sum(getattr(row, name) or 0 for (_c, month), row in self.rows.items() if month == m)
