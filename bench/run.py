@@ -200,6 +200,9 @@ def main():
     line("peak memory of the import (MB)", f"{i['rss_mb']:.0f}", "< 500 MB", i["rss_mb"] < 500)
     if i["status"] != "done":
         print("  import message:", i["message"])
+    import web
+
+    web.main()  # search, participant page and dashboard p50/p95 with 20 users
 
 
 if __name__ == "__main__":
