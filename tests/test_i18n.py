@@ -220,3 +220,16 @@ def test_an_income_out_of_range_is_told_in_the_page_language():
     with translation.override("en"):
         assert "below the minimum of 2.200.000 đ" in income_error(low)
         assert "above the maximum of 50.600.000 đ" in income_error(high)
+
+
+@pytest.mark.django_db
+def test_error_pages_are_vietnamese(users, settings):
+    settings.DEBUG = False
+    client = Client(raise_request_exception=False)
+    client.force_login(users["collector"])
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    assert "Không tìm thấy trang" in page.content.decode()
+    page = client.get(reverse("person_create"))  # a collector cannot register people
+    assert page.status_code == 403
+    assert "Không được phép" in page.content.decode()
