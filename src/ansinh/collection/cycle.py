@@ -310,7 +310,7 @@ def _issue_group(offices, province, month: Month, user, historical) -> list[Cycl
             commune_run.setdefault(commune, run.pk)
     if commune_run:
         for kind in (ListKind.DUE, ListKind.UNPAID):
-            _prequote(runs[0], month, kind, table, province)
+            _prequote(runs[0], month, kind, table, province, historical)
             qs = province_rows(
                 commune_run,
                 province,
@@ -331,17 +331,16 @@ def _issue_group(offices, province, month: Month, user, historical) -> list[Cycl
     return [CycleResult(run, True) for run in runs]
 
 
-def _prequote(run, month: Month, kind: str, table, province: str) -> None:
+def _prequote(run, month: Month, kind: str, table, province: str, historical=False) -> None:
     """Quote every (income, months, best support group) the lists can need, once each, with
     the rules engine; the INSERT ... SELECT then looks each entry's amount up (frozen)."""
     on = (month + 1).first_day() if kind == ListKind.DUE else issue_date(month)
     by_rank = {r: g for g, r in group_ranks(table, on, province).items()}
+    enrolments = VsiEnrolment.objects.all()
+    if not historical:  # past lists may show people who stopped since
+        enrolments = enrolments.exclude(status=VsiStatus.STOPPED)
     pairs = (
-        VsiEnrolment.objects.exclude(status=VsiStatus.STOPPED)
-        .exclude(method__in=LUMP)
-        .values_list("income", "method")
-        .order_by()
-        .distinct()
+        enrolments.exclude(method__in=LUMP).values_list("income", "method").order_by().distinct()
     )
     quotes = []
     for income, method in pairs:
