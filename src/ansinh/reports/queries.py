@@ -233,7 +233,8 @@ def _cached_on_time(user, month: Month, on_time) -> list[dict]:
 
 
 def _on_time(user, office, on: date):
-    """The share of premiums due that were paid on time, for the last closed month.
+    """The share of premiums due that were paid on time, for the last closed month, in the
+    office's communes (the user's scope may be wider: the province).
 
     From the collection app's monthly cycle (`collection.queries.on_time`)."""
     month = add_months(on.replace(day=1), -1)
@@ -241,7 +242,9 @@ def _on_time(user, office, on: date):
         from ansinh.collection.queries import on_time
     except ImportError:  # pragma: no cover - the cycle is not installed
         return None, month
-    rows = _cached_on_time(user, Month.of(month), on_time)
+    codes = {c.code for c in office_communes(office, month)}
+    by_commune = _cached_on_time(user, Month.of(month), on_time)
+    rows = [r for r in by_commune if r["commune_id"] in codes]
     due = sum(r["due"] for r in rows)
     paid = sum(r["paid"] for r in rows)
     return percent(paid, due), month

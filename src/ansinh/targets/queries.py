@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from ansinh.accounts.models import Role
 from ansinh.accounts.scope import scope_for
 from ansinh.enrolment.models import ContributionMonth, HiEnrolment, HiStatus, VsiEnrolment
-from ansinh.places.models import Commune, Office
+from ansinh.places.models import Commune, Office, OfficeArea
 from ansinh.web.text import add_months
 
 from .choices import Level, Metric
@@ -33,7 +33,13 @@ _BY = {
 
 
 def visible_offices(user):
-    """Base offices whose area the user's scope covers."""
+    """The base offices a user may see: office staff their own office (and the base offices
+    under it), the province its offices, a commune leader the office serving the commune
+    today, collection staff their organisation's office.
+
+    Not "any office that ever served one of the user's communes": an office whose area once
+    held a commune (areas change over time) is someone else's office now.
+    """
     scope = scope_for(user)
     offices = Office.objects.filter(kind=Office.Kind.BASE)
     if scope.nothing:
@@ -43,14 +49,27 @@ def visible_offices(user):
         return offices.filter(pk=org.office_id) if org else offices.none()
     if scope.communes is None:
         return offices
-    return offices.filter(areas__commune_id__in=scope.communes).distinct()
+    if user.role in (Role.OFFICE_MANAGER, Role.OFFICIAL) and user.office_id:
+        return offices.filter(Q(pk=user.office_id) | Q(parent_id=user.office_id))
+    today = date.today()
+    serving = OfficeArea.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
+        commune_id__in=scope.communes,
+        valid_from__lte=today,
+    ).values("office_id")
+    if user.role == Role.PROVINCIAL_ADMIN:
+        return offices.filter(Q(province_id=user.province_id) | Q(pk__in=serving))
+    return offices.filter(pk__in=serving)
 
 
 def office_for(user, office_id=None) -> Office | None:
     """The office a page is about: the user's own, or one chosen among those they see."""
     offices = visible_offices(user)
     if office_id:
-        return offices.filter(pk=office_id).first()
+        try:
+            return offices.filter(pk=int(office_id)).first()
+        except (TypeError, ValueError):
+            return None
     if user.office_id and offices.filter(pk=user.office_id).exists():
         return user.office
     return offices.order_by("code").first()
