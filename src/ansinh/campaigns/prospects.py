@@ -4,9 +4,11 @@
   with no open VSI enrolment.
 * left_job: compulsory insurance ended in the last 12 months (and no later period), no
   open VSI enrolment: the people tempted by a lump-sum withdrawal.
-* near_pension: at or within two years of retirement age, with 10 to 15 years counted
-  (at most 5 years short of a pension). Birth dates bound the candidates in SQL; counted
-  months come from two grouped queries over those candidates only.
+* near_pension: at or within two years of retirement age, short of the years a pension
+  needs (`pension.min_years`, 15) by no more than the missing years a lump sum may buy
+  (`vsi.missing_years.max_years`, 5): both read from the parameters table. Birth dates
+  bound the candidates in SQL; counted months come from two grouped queries over those
+  candidates only.
 """
 
 from __future__ import annotations
@@ -33,8 +35,6 @@ LISTS = {
     "near_pension": _("At or near retirement age, at most 5 years short of a pension"),
 }
 LIMIT = 300
-PENSION_MONTHS = 180
-MAX_SHORT = 60
 NEAR_MONTHS = 24
 
 
@@ -85,15 +85,18 @@ class NearPension:
     person: Person
     counted: int
     reached: Month
+    needed: int  # months a pension needs (pension.min_years x 12)
 
     @property
     def short(self) -> int:
-        return max(0, PENSION_MONTHS - self.counted)
+        return max(0, self.needed - self.counted)
 
 
 def near_pension(user, today: date | None = None) -> list[NearPension]:
     today = today or date.today()
     table = current_table()
+    needed = 12 * int(table.value("pension.min_years", today))
+    max_short = 12 * int(table.value("vsi.missing_years.max_years", today))
     # Bound by birth date: the youngest possible retirement age (before 2021: 55 women,
     # 60 men) minus the window, up to 75.
     bounds = Q()
@@ -121,12 +124,12 @@ def near_pension(user, today: date | None = None) -> list[NearPension]:
     rows = []
     for p in candidates:
         counted = voluntary.get(p.pk, 0) + compulsory[p.pk]
-        if not PENSION_MONTHS - MAX_SHORT <= counted < PENSION_MONTHS:
+        if not needed - max_short <= counted < needed:
             continue
         reached = retirement(p.sex, Month.of(p.birth_date), table).reached
         if reached - now > NEAR_MONTHS:
             continue
-        rows.append(NearPension(p, counted, reached))
+        rows.append(NearPension(p, counted, reached, needed))
     rows.sort(key=lambda r: (r.short, r.person.name_folded))
     return rows[:LIMIT]
 

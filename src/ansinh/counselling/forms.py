@@ -3,6 +3,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ansinh.parameters.table import income_floor
 from ansinh.registry.models import Sex, SupportGroup
 from ansinh.rules.months import Month
 from ansinh.web.widgets import DateInput
@@ -33,7 +34,7 @@ class MonthField(forms.CharField):
 
 class VsiQuoteForm(forms.Form):
     income = forms.IntegerField(
-        label=_("Chosen monthly income (đ)"), min_value=0, initial=1_500_000
+        label=_("Chosen monthly income (đ)"), min_value=0, initial=income_floor
     )
     group = forms.ChoiceField(
         label=_("Support group"), choices=SupportGroup.choices, initial="other"
@@ -71,7 +72,9 @@ class LeavingJobForm(forms.Form):
     )
     left_in = MonthField(label=_("Last month of compulsory insurance"))
     income = forms.IntegerField(
-        label=_("Income to declare if continuing voluntarily (đ)"), min_value=0, initial=1_500_000
+        label=_("Income to declare if continuing voluntarily (đ)"),
+        min_value=0,
+        initial=income_floor,
     )
     group = forms.ChoiceField(
         label=_("Support group"), choices=SupportGroup.choices, initial="other"

@@ -3,6 +3,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ansinh.parameters.table import income_floor
 from ansinh.web.widgets import DateInput, MonthField
 
 from .models import PaymentMethod
@@ -10,7 +11,7 @@ from .models import PaymentMethod
 
 class VsiEnrolForm(forms.Form):
     income = forms.IntegerField(
-        label=_("Chosen monthly income (đ)"), min_value=0, initial=1_500_000
+        label=_("Chosen monthly income (đ)"), min_value=0, initial=income_floor
     )
     method = forms.ChoiceField(
         label=_("Payment method"), choices=PaymentMethod.choices, initial="1"

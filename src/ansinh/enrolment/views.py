@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from ansinh.parameters.table import income_floor
 from ansinh.registry.models import Household, Person
 from ansinh.registry.views import _add_errors
 from ansinh.rules.vsi import IncomeOutOfRange
@@ -56,7 +57,7 @@ def vsi_enrol(request, pk):
     )
     quote, error = _live_quote(
         person,
-        data.get("income", 1_500_000),
+        data.get("income") or income_floor(),
         data.get("method", "1"),
         _int(data.get("lump_years")),
         start or date.today(),

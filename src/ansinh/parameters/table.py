@@ -67,3 +67,13 @@ def seed_defaults() -> int:
         )
     Parameter.objects.bulk_create(new)
     return len(new)
+
+
+def income_floor(on=None) -> int:
+    """The lowest monthly income a VSI participant may choose on `on` (default today): the
+    rural poverty line in force. Forms offer it as their default income."""
+    from datetime import date
+
+    from ansinh.rules.vsi import income_bounds
+
+    return income_bounds(current_table(), on or date.today())[0]
