@@ -11,7 +11,7 @@ from ansinh.registry.models import Person
 from ansinh.rules.hi import hi_quote
 from ansinh.rules.months import Month
 from ansinh.rules.vsi import IncomeOutOfRange, income_bounds, vsi_quote
-from ansinh.web.rule_errors import income_error
+from ansinh.web.rule_errors import QUOTE_DATE_ERRORS, date_error, income_error
 
 from .forms import HiQuoteForm, LeavingJobForm, VsiQuoteForm
 from .outlook import LeavingJobCase, compare_leaving_job, compare_person, leaving_job_history
@@ -49,7 +49,7 @@ def person_counsel(request, pk):
     history = contribution_history(person)
     table = current_table()
     try:
-        income = int(request.GET.get("income") or 0)
+        income = max(0, int(request.GET.get("income") or 0))
     except ValueError:
         income = 0
     low, _high = income_bounds(table, date.today())
@@ -84,6 +84,8 @@ def _vsi_quote(data):
             quote = vsi_quote(current_table(), c["income"], [c["group"]], c["on"], c["months"])
         except IncomeOutOfRange as exc:
             form.add_error("income", income_error(exc))
+        except QUOTE_DATE_ERRORS:
+            form.add_error("on", date_error(c["on"]))
     return {"form": form, "quote": quote}
 
 
@@ -94,6 +96,8 @@ def _hi_quote(data):
         c = form.cleaned_data
         try:
             quote = hi_quote(current_table(), c["members"], c["on"], c["months"])
+        except QUOTE_DATE_ERRORS:
+            form.add_error("on", date_error(c["on"]))
         except ValueError as exc:
             form.add_error("months", str(exc))
     return {"form": form, "quote": quote}
@@ -117,6 +121,8 @@ def _leaving_job(data):
             projection = compare_leaving_job(case)
         except IncomeOutOfRange as exc:
             form.add_error("income", income_error(exc))
+        except QUOTE_DATE_ERRORS:
+            form.add_error("left_in", date_error(c["left_in"].first_day()))
         except ValueError as exc:
             form.add_error(None, str(exc))
     return {

@@ -10,7 +10,7 @@ from ansinh.parameters.table import income_floor
 from ansinh.registry.models import Household, Person
 from ansinh.registry.views import _add_errors
 from ansinh.rules.vsi import IncomeOutOfRange
-from ansinh.web.rule_errors import income_error
+from ansinh.web.rule_errors import QUOTE_DATE_ERRORS, date_error, income_error
 from ansinh.web.widgets import MonthField
 
 from . import services
@@ -30,6 +30,8 @@ def _live_quote(person, income, method, lump_years, on):
         return quote, None
     except IncomeOutOfRange as exc:
         return None, income_error(exc)
+    except QUOTE_DATE_ERRORS:
+        return None, date_error(on)
     except (TypeError, ValueError):
         return None, _("Type the monthly income in dong, e.g. 1500000.")
 

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from ansinh.targets.queries import office_for, visible_offices
+from ansinh.web.params import date_param, int_param, year_param
 
 from . import exports
 from .period import headline
@@ -22,10 +23,7 @@ def _office(request):
 
 
 def _date(request, name, default):
-    try:
-        return date.fromisoformat(request.GET.get(name, ""))
-    except ValueError:
-        return default
+    return date_param(request.GET, name, default)
 
 
 def _figures(request, series=True):
@@ -82,11 +80,8 @@ def period_report(request):
 def leaderboard_view(request):
     office = _office(request)
     year, quarter = quarter_of(date.today())
-    try:
-        year = int(request.GET.get("year") or year)
-        quarter = min(4, max(1, int(request.GET.get("quarter") or quarter)))
-    except ValueError:
-        pass
+    year = year_param(request.GET, "year", year)
+    quarter = min(4, max(1, int_param(request.GET, "quarter", quarter)))
     leaders = leaderboard(request.user, office, year, quarter)
     if request.GET.get("format") == "xlsx":
         return exports.leaderboard_xlsx(office, year, quarter, leaders)

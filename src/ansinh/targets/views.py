@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ansinh.web.excel import build_workbook, workbook_response
+from ansinh.web.params import year_param
 
 from . import queries, services
 from .choices import Level, Metric
@@ -27,10 +28,7 @@ def _office(request):
 
 
 def _year(request):
-    try:
-        return int(request.GET.get("year") or date.today().year)
-    except ValueError:
-        return date.today().year
+    return year_param(request.GET, "year", date.today().year)
 
 
 def _errors(exc: ValidationError) -> list[str]:

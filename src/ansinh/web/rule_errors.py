@@ -6,6 +6,7 @@ what a page shows goes through gettext here instead of ``str(exc)``.
 
 from django.utils.translation import gettext as _
 
+from ansinh.rules.parameters import MissingParameter
 from ansinh.rules.vsi import IncomeOutOfRange
 
 from .text import money
@@ -32,3 +33,14 @@ def income_error(exc: IncomeOutOfRange) -> str:
     else:
         text = _("Type the monthly income in whole dong, from %(minimum)s to %(maximum)s.")
     return text % values
+
+
+#: What the rules raise when a date lies outside the parameters table (e.g. 1990).
+QUOTE_DATE_ERRORS = (MissingParameter,)
+
+
+def date_error(on) -> str:
+    """'No legal figures are in force on 01/01/1990 ...' (translated)."""
+    return _("No legal figures are in force on %(on)s; choose a later date.") % {
+        "on": on.strftime("%d/%m/%Y")
+    }
