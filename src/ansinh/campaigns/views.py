@@ -60,13 +60,13 @@ def ranking(request):
 def campaign_list(request):
     office = _office(request)
     campaigns = list(queries.office_campaigns(request.user, office).prefetch_related("communes"))
-    rows = [(c, queries.campaign_totals(request.user, [c])) for c in campaigns]
+    by = queries.campaign_totals_by(request.user, campaigns)
     return render(
         request,
         "campaigns/list.html",
         {
             "office": office,
-            "rows": rows,
+            "rows": [(c, by[c.pk]) for c in campaigns],
             "totals": queries.campaign_totals(request.user, campaigns),
             "can_organise": services.can_organise(request.user),
         },
