@@ -47,7 +47,7 @@ def office_detail(request):
         "office": office,
         "names": office.names.order_by("valid_from"),
         "areas": office_areas(office),
-        "communes": communes_with_counts(communes),
+        "communes": communes_with_counts(request.user, communes),
         "hamlets": hamlets_of(communes),
         "form": form,
         "can_edit": can_edit,
