@@ -99,3 +99,47 @@ def test_dashboard_on_time_rate_is_the_offices_not_the_provinces(office, users, 
     assert rate == 0  # Hòa Long's one participant did not pay; 50 would be the province's
     rate, _month = _on_time(users["admin"], other, date(2026, 12, 15))
     assert rate == 100
+
+
+def test_admin_site_lists_only_the_staff_members_people(client, users, office):
+    """A staff account given the admin's view permissions still sees only its scope there."""
+    from django.contrib.auth.models import Permission
+
+    from ansinh.enrolment import services as enrolment
+    from tests.factories import make_person
+
+    admin = users["admin"]  # provincial administrator, staff, province 82
+    admin.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=[
+                "view_person",
+                "view_household",
+                "view_vsienrolment",
+                "view_hienrolment",
+                "view_receipt",
+            ]
+        )
+    )
+    inside = make_person(office, "Nguyễn Văn Trong")
+    outside = make_person(office, "Nguyễn Thị Ngoài", commune="00070", hamlet=None)  # Hà Nội
+    root = type(admin).objects.create_superuser("root2", password="pw")
+    for n, person in enumerate((inside, outside)):
+        vsi = enrolment.enrol_vsi(root, person, 2_000_000, "1", date.today().replace(day=1))
+        enrolment.record_vsi_receipt(
+            root, vsi, enrolment.ReceiptInput(number=f"ADM-{n}", paid_on=date.today(), months=1)
+        )
+    client.force_login(admin)
+    pages = {
+        "person": (inside.full_name, outside.full_name),
+        "household": (inside.household.code, outside.household.code),
+        "vsienrolment": (inside.full_name, outside.full_name),
+        "receipt": ("ADM-0", "ADM-1"),
+    }
+    for model, (seen, hidden) in pages.items():
+        app = "registry" if model in ("person", "household") else "enrolment"
+        page = client.get(f"/admin/{app}/{model}/")
+        assert page.status_code == 200, model
+        html = page.content.decode()
+        assert seen in html and hidden not in html, model
+    detail = client.get(f"/admin/registry/person/{outside.pk}/change/")
+    assert detail.status_code in (302, 404)

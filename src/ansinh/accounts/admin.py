@@ -2,6 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import AuditEntry, User
+from .scope import restrict
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """The admin site through the one scoping point: a staff account sees (and can open) only
+    the rows `restrict()` gives it, as on every page; a superuser sees everything."""
+
+    def get_queryset(self, request):
+        return restrict(super().get_queryset(request), request.user)
 
 
 @admin.register(User)

@@ -1,24 +1,26 @@
 from django.contrib import admin
 
+from ansinh.accounts.admin import ScopedAdmin
+
 from .models import HiEnrolment, Receipt, VsiEnrolment
 
 
 @admin.register(VsiEnrolment)
-class VsiEnrolmentAdmin(admin.ModelAdmin):
+class VsiEnrolmentAdmin(ScopedAdmin):
     list_display = ("person", "start_month", "income", "method", "status", "paid_through")
     list_filter = ("status", "method")
     raw_id_fields = ("person", "created_by")
 
 
 @admin.register(HiEnrolment)
-class HiEnrolmentAdmin(admin.ModelAdmin):
+class HiEnrolmentAdmin(ScopedAdmin):
     list_display = ("person", "household", "member_order", "card_from", "card_to", "status")
     list_filter = ("status",)
     raw_id_fields = ("person", "household")
 
 
 @admin.register(Receipt)
-class ReceiptAdmin(admin.ModelAdmin):
+class ReceiptAdmin(ScopedAdmin):
     list_display = ("number", "scheme", "person", "paid_on", "from_month", "months", "amount")
     list_filter = ("scheme", "source")
     search_fields = ("number",)

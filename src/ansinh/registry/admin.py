@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from ansinh.accounts.admin import ScopedAdmin
+
 from .models import CompulsoryPeriod, Household, Person, SupportMembership
 
 
@@ -14,7 +16,7 @@ class CompulsoryInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ScopedAdmin):
     list_display = ("full_name", "birth_date", "sex", "cccd", "si_code", "commune", "hamlet")
     search_fields = ("name_folded", "cccd", "si_code", "phone")
     list_filter = ("sex", "commune")
@@ -23,6 +25,6 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(ScopedAdmin):
     list_display = ("code", "commune", "hamlet", "address")
     search_fields = ("code",)
