@@ -233,3 +233,11 @@ def test_error_pages_are_vietnamese(users, settings):
     page = client.get(reverse("person_create"))  # a collector cannot register people
     assert page.status_code == 403
     assert "Không được phép" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_bad_request_page_is_vietnamese(settings):
+    settings.DEBUG = False
+    page = Client(raise_request_exception=False).get("/", HTTP_HOST="not-allowed.example")
+    assert page.status_code == 400
+    assert "Yêu cầu không hợp lệ" in page.content.decode()
