@@ -13,13 +13,12 @@ member figures (so the totals always agree with the per-member lines).
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from .money import frac, round_dong
-from .months import Month
+from .months import Month, shift_date
 from .parameters import ParameterTable
 
 __all__ = ["MemberShare", "HiQuote", "hi_quote", "hi_periods", "card_validity_start"]
@@ -89,12 +88,6 @@ def hi_quote(table: ParameterTable, members: int, on: date | Month, months: int)
     )
 
 
-def _add_months(d: date, n: int) -> date:
-    m = Month.of(d) + n
-    day = min(d.day, calendar.monthrange(m.year, m.month)[1])
-    return date(m.year, m.month, day)
-
-
 def card_validity_start(
     payment_date: date,
     previous_card_end: date | None,
@@ -119,6 +112,6 @@ def card_validity_start(
         return payment_date + timedelta(days=waiting)
     if payment_date <= previous_card_end:
         return previous_card_end + timedelta(days=1)
-    if payment_date <= _add_months(previous_card_end, gap_months):
+    if payment_date <= shift_date(previous_card_end, gap_months):
         return payment_date
     return payment_date + timedelta(days=waiting)

@@ -11,12 +11,13 @@ Arithmetic works in whole months::
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["Month", "iter_months"]
+__all__ = ["Month", "add_months", "iter_months", "months_between", "shift_date"]
 
 _MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
@@ -95,3 +96,22 @@ def iter_months(start: Month, end_inclusive: Month) -> Iterator[Month]:
     """Yield every month from ``start`` to ``end_inclusive`` (nothing if end < start)."""
     for i in range(start.index, end_inclusive.index + 1):
         yield Month.from_index(i)
+
+
+# -- the same arithmetic on dates (every app uses these, through ansinh.web.text) -------------
+
+
+def add_months(d: date, n: int) -> date:
+    """The first day of the month ``n`` months after ``d``'s month."""
+    return (Month.of(d) + n).first_day()
+
+
+def shift_date(d: date, n: int) -> date:
+    """The same day ``n`` months later, clamped to the month's last day: 31/01 + 1 -> 28/02."""
+    m = Month.of(d) + n
+    return date(m.year, m.month, min(d.day, calendar.monthrange(m.year, m.month)[1]))
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from ``start``'s month to ``end``'s month (end - start)."""
+    return Month.of(end) - Month.of(start)

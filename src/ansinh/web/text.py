@@ -2,7 +2,21 @@
 
 import re
 import unicodedata
-from datetime import date, timedelta
+from datetime import date
+
+# Month arithmetic on dates lives once, in the rules package (pure Python); re-exported here
+# for the apps that format and compute with dates.
+from ansinh.rules.months import add_months, months_between, shift_date
+
+__all__ = [
+    "add_months",
+    "first_of_month",
+    "fold",
+    "money",
+    "month_label",
+    "months_between",
+    "shift_date",
+]
 
 _SPACES = re.compile(r"\s+")
 
@@ -29,20 +43,3 @@ def month_label(value: date | None) -> str:
 
 def first_of_month(value: date) -> date:
     return value.replace(day=1)
-
-
-def add_months(value: date, months: int) -> date:
-    index = value.year * 12 + value.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def shift_date(value: date, months: int) -> date:
-    """The same day `months` later (clamped to the month's last day): 31/01 + 1 -> 28/02."""
-    first = add_months(value.replace(day=1), months)
-    last_day = (add_months(first, 1) - timedelta(days=1)).day
-    return first.replace(day=min(value.day, last_day))
-
-
-def months_between(start: date, end: date) -> int:
-    """Whole months from start's month to end's month (end - start)."""
-    return (end.year - start.year) * 12 + end.month - start.month
