@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 
 from ansinh.accounts.models import User
 from ansinh.collection.models import CycleRun, FollowUpVisit, NonPaymentReason
@@ -43,3 +44,33 @@ def test_on_time_rate_is_about_98_percent(demo):
     paid = sum(r["paid"] for r in data["rows"])
     assert due > 100
     assert 0.95 <= paid / due <= 0.995, paid / due
+
+
+def test_past_cycles_suspend_and_reasons_come_in_by_the_20th(demo):
+    from ansinh.collection.cycle import reasons_due
+    from ansinh.collection.queries import end_of
+
+    runs = list(CycleRun.objects.order_by("month"))
+    assert sum(r.suspended_count for r in runs) > 0
+    assert all(r.suspended_count <= r.unpaid_count for r in runs)
+    on_time = late = 0
+    for run in runs:
+        due = end_of(reasons_due(Month.of(run.month)))
+        reasons = NonPaymentReason.objects.filter(entry__run=run)
+        on_time += reasons.filter(reported_at__lte=due).count()
+        late += reasons.filter(reported_at__gt=due).count()
+        first = date(run.month.year, run.month.month, 25)
+        assert not reasons.filter(reported_at__date__lt=first).exists()
+    assert late > 0 and on_time / (on_time + late) > 0.8, (on_time, late)
+
+
+def test_collection_points_and_areas(demo):
+    from ansinh.collection.models import CollectionPoint, Collector, ServedArea
+
+    points = CollectionPoint.objects.all()
+    assert {p.organisation.kind for p in points} == {"post", "viettel", "other"}
+    assert points.values("commune").distinct().count() == 4
+    assert not points.filter(hamlet__isnull=True).exists()
+    assert Collector.objects.filter(point__isnull=False).count() >= 20
+    assert not Collector.objects.exclude(point=None).exclude(point__commune=F("commune")).exists()
+    assert ServedArea.objects.filter(collector=None).count() >= 9

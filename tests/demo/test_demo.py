@@ -231,3 +231,24 @@ def test_second_run_adds_nothing_and_prints_the_accounts(demo):
     for username in ("admin", "quanly", "canbo", "buudien", "thuho", "xa"):
         assert username in text
     assert "ansinh2025" in text
+
+
+def test_populations_agree_with_the_people(demo):
+    """HI coverage reads like the field reports (92-96% of a commune), hamlets sum to the
+    commune, and the rates differ from one commune (and hamlet) to the next."""
+    from ansinh.places.models import Commune
+
+    cards = HiEnrolment.objects.filter(start_month__lte=TODAY, card_to__gte=TODAY).exclude(
+        status="stopped"
+    )
+    coverage = set()
+    for c in Commune.objects.filter(code__in=COMMUNES):
+        insured = cards.filter(person__commune=c).count()
+        assert 0.91 <= insured / c.population <= 0.97, (c.code, insured, c.population)
+        assert 0.59 <= c.working_age_population / c.population <= 0.67
+        hamlets = Hamlet.objects.filter(commune=c)
+        assert sum(h.population for h in hamlets) == c.population
+        coverage.add(round(insured / c.population, 3))
+        for h in hamlets:
+            assert cards.filter(person__hamlet=h).count() <= h.population
+    assert len(coverage) > 1

@@ -17,7 +17,7 @@ from django.utils import timezone
 from ansinh.accounts.models import User
 from ansinh.collection.models import Collector
 from ansinh.enrolment.models import HiEnrolment, VsiEnrolment
-from ansinh.places.models import Commune, Hamlet
+from ansinh.places.models import Hamlet
 from ansinh.registry.models import Person
 from ansinh.targets.choices import Level, Metric
 from ansinh.targets.models import OfficeTarget, TargetShare
@@ -92,13 +92,7 @@ def build_campaign_demo(office, today: date | None = None, seed: int = 2025, log
     communes = office_communes(office, today)
     codes = [c.code for c in communes]
 
-    # Populations: HI coverage of about 94-96%, working age about 62%.
-    hi_now = metric_count(root, Metric.HI, today, by="commune", communes=codes)
-    for c in communes:
-        if not c.population:
-            c.population = max(1000, round(hi_now.get(c.code, 0) / rng.uniform(0.93, 0.96)))
-            c.working_age_population = round(c.population * rng.uniform(0.6, 0.65))
-    Commune.objects.bulk_update(communes, ["population", "working_age_population"])
+    # (Commune and hamlet populations: ansinh.demo.setup.settle_populations.)
 
     # Targets: last year met (~98-107%), this year on the way (~83% of VSI, ~93% of HI).
     last_end = date(today.year - 1, 12, 31)

@@ -352,6 +352,37 @@ def credit_collectors(user, office, start: date, end: date) -> int:
     return len(created)
 
 
+@transaction.atomic
+def credit_enrolment(enrolment) -> Recruitment | None:
+    """Credit one new enrolment to the person's collector, unless someone is credited
+    already (a campaign visit that enrolled the person writes its own row first).
+
+    Connected to `ansinh.enrolment.signals.enrolled` (apps.py): every enrolment made in
+    the app (enrol pages, visits, imports) reaches the leaderboard; `credit_collectors`
+    remains for enrolments written in bulk (the demo, data migrations).
+    """
+    field = "vsi_enrolment" if isinstance(enrolment, VsiEnrolment) else "hi_enrolment"
+    if Recruitment.objects.filter(**{field: enrolment}).exists():
+        return None
+    person = Person.objects.select_related("collector__organisation").get(pk=enrolment.person_id)
+    collector = person.collector
+    if collector is None:
+        return None
+    recruitment = Recruitment(
+        mobiliser=_collector_mobiliser(collector.organisation.office, collector.pk),
+        person=person,
+        scheme=Scheme.VSI if field == "vsi_enrolment" else Scheme.HI,
+        on=enrolment.start_month,
+        **{field: enrolment},
+    )
+    Recruitment.objects.bulk_create([recruitment], ignore_conflicts=True)
+    return recruitment
+
+
+def _on_enrolled(sender, enrolment, **kwargs) -> None:
+    credit_enrolment(enrolment)
+
+
 def _collector_mobiliser(office, collector_id) -> Mobiliser:
     collector = Collector.objects.select_related("organisation").get(pk=collector_id)
     found = Mobiliser.objects.filter(office=office, collector=collector).first()

@@ -143,7 +143,7 @@ def province_rows(
         qs = qs.filter(start_month__lte=(month + 1).first_day()).exclude(
             status=VsiStatus.STOPPED, status_since__lte=on_issue
         )
-        status = Value(VsiStatus.ACTIVE)
+        status = None  # as it was then: see below
     else:
         paid_through = F("paid_through")
         status = F("status")
@@ -181,6 +181,15 @@ def province_rows(
             x_deadline_index__lte=m_index - 1, x_start_index__gte=m_index - MAX_OVERDUE_MONTHS
         )
         overdue = Value(m_index) - F("x_start_index")
+        if historical:
+            # As the cycle found them: a deadline missed last month was still active (this
+            # cycle suspends it), an older one was suspended by an earlier cycle.
+            status = Case(
+                When(x_deadline_index=m_index - 1, then=Value(VsiStatus.ACTIVE)),
+                default=Value(VsiStatus.SUSPENDED),
+            )
+    if status is None:
+        status = Value(VsiStatus.ACTIVE)
     rank = Subquery(
         SupportMembership.objects.filter(person=OuterRef("person_id"), valid_from__lte=on_quote)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on_quote))
@@ -321,7 +330,8 @@ def _issue_group(offices, province, month: Month, user, historical) -> list[Cycl
                 quote_run=runs[0].pk,
             )
             insert_select(CycleEntry, ["run", *ENTRY_COLUMNS], qs, constants={"kind": kind})
-    suspended = {} if historical else _suspend(runs, month)
+    # A past cycle (demo history) counts whom it suspended; the registry already shows it.
+    suspended = _suspend(runs, month, update=not historical)
     _summarise(runs)
     elapsed = int((time.perf_counter() - started) * 1000)
     for run in runs:
@@ -366,10 +376,12 @@ def _prequote(run, month: Month, kind: str, table, province: str, historical=Fal
     CycleQuote.objects.bulk_create(quotes)
 
 
-def _suspend(runs, month: Month) -> dict[int, int]:
+def _suspend(runs, month: Month, *, update: bool = True) -> dict[int, int]:
     """A missed deadline suspends: the active enrolments on the unpaid lists, in one UPDATE."""
     entries = CycleEntry.objects.filter(run__in=runs, kind=ListKind.UNPAID, status=VsiStatus.ACTIVE)
     counts = dict(entries.values_list("run_id").annotate(n=Count("id")).order_by())
+    if not update:
+        return counts
     VsiEnrolment.objects.filter(
         pk__in=entries.values("enrolment_id"), status=VsiStatus.ACTIVE
     ).update(status=VsiStatus.SUSPENDED, status_since=issue_date(month))

@@ -68,20 +68,42 @@ def build_history(
     return counts
 
 
-def _at(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(9, 30)))
+def _at(day: date, rng=None) -> datetime:
+    hour, minute = (rng.randint(7, 16), rng.randint(0, 59)) if rng else (9, 30)
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _report_days(run, month: Month, today: date, rng) -> dict:
+    """The day each organisation sent its report: one or two sendings per organisation, most
+    by the 20th of the next month, about one in eight a few days late."""
+    issued = date(month.year, month.month, CYCLE_DAY)
+    due = reasons_due(month)
+    days = {}
+    orgs = CycleEntry.objects.filter(run=run, kind=ListKind.UNPAID).values_list(
+        "organisation_id", flat=True
+    )
+    for org in sorted(set(orgs), key=lambda o: (o is None, o)):
+        if rng.random() < 0.12:
+            sent = [due + timedelta(days=rng.randint(1, 9))]
+        else:
+            sent = [due - timedelta(days=rng.randint(0, 8))]
+        if rng.random() < 0.5:  # an early batch, then the rest
+            sent.insert(0, issued + timedelta(days=rng.randint(5, (due - issued).days - 9)))
+        days[org] = sent
+    return days
 
 
 def _reasons(run, month: Month, today: date, rng) -> int:
     due = reasons_due(month)
-    issued = date(month.year, month.month, CYCLE_DAY)
     codes = [c for c, _w in REASON_MIX]
     weights = [w for _c, w in REASON_MIX]
-    reasons = []
-    for e in CycleEntry.objects.filter(run=run, kind=ListKind.UNPAID):
-        # Most organisations report on time; a few late or (for the open cycle) not yet.
-        day = issued + timedelta(days=rng.randint(3, 30))
-        if day > today or (today <= due and rng.random() < 0.3):
+    sent = _report_days(run, month, today, rng)
+    reasons, when = [], []
+    for e in CycleEntry.objects.filter(run=run, kind=ListKind.UNPAID).order_by("id"):
+        # Most people on the list get a reason; a few are never accounted for, and the
+        # open cycle's reports are still coming in.
+        day = rng.choice(sent[e.organisation_id])
+        if day > today or rng.random() < 0.04 or (today <= due and rng.random() < 0.3):
             continue
         code = rng.choices(codes, weights)[0]
         reasons.append(
@@ -91,13 +113,14 @@ def _reasons(run, month: Month, today: date, rng) -> int:
                 code=code,
                 note=rng.choice(NOTES.get(code, [""])),
                 source=rng.choice([Source.PAGE, Source.PAGE, Source.FILE, Source.API]),
-                reported_at=_at(day),
             )
         )
+        when.append(_at(day, random.Random(f"{e.organisation_id}-{day}")))
     NonPaymentReason.objects.bulk_create(reasons)
-    for r in reasons:  # auto_now set "now" on insert: put back the day it was reported
-        r.reported_at = _at(r.reported_at.date()) if r.reported_at else None
-    NonPaymentReason.objects.bulk_update(reasons, ["reported_at"])
+    # auto_now wrote "now" (on the objects too): put back the time each was reported.
+    for r, at in zip(reasons, when, strict=True):
+        r.reported_at = at
+    NonPaymentReason.objects.bulk_update(reasons, ["reported_at"], batch_size=500)
     return len(reasons)
 
 

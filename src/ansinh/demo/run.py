@@ -48,6 +48,8 @@ def build_demo(*, small=False, seed=2025, today: date | None = None, log=print) 
     )
     counts = builder.build(hamlets, collectors)
     step("population written")
+    setup.settle_populations(today, seed)
+    step("commune and hamlet populations settled")
     from ansinh.collection.demo import build_history
 
     counts.update(build_history(office, today=today, seed=seed, log=step))

@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from ansinh.accounts.models import Role, User
-from ansinh.collection.models import Collector, Organisation
+from ansinh.collection.models import CollectionPoint, Collector, Organisation, ServedArea
 from ansinh.places.loader import load_places
 from ansinh.places.models import Commune, Hamlet, Office, OfficeArea, OfficeName
 
@@ -30,8 +30,15 @@ COMMUNES = (HOA_LONG, LAI_VUNG, PHONG_HOA, TAN_DUONG)
 #: Demo accounts: documented, not secret. Change or delete them on a real server.
 DEMO_PASSWORD = "ansinh2025"
 
-#: Approximate populations (people) of the merged communes; the hamlets share them out.
+#: Relative sizes of the merged communes: the hamlets' starting weights, used to place the
+#: synthetic households. The populations themselves are settled from the people built
+#: (`settle_populations`), so that coverage rates read like the field reports.
 COMMUNE_POPULATION = {HOA_LONG: 48_600, LAI_VUNG: 42_300, PHONG_HOA: 39_800, TAN_DUONG: 37_500}
+
+#: Household health insurance covers about 92-96% of a commune (field report: "93.8% of
+#: the commune"); people of working age are about 60-66% of it.
+HI_COVERAGE = (0.92, 0.96)
+WORKING_AGE_SHARE = (0.60, 0.66)
 
 #: Hamlets (ấp) per commune, in the Mekong delta's naming style. Kept by the office.
 HAMLETS = {
@@ -92,6 +99,30 @@ ORGANISATIONS = [
     ("BDLV", "Bưu điện Lai Vung", Organisation.Kind.POST),
     ("VTLV", "Viettel Lai Vung", Organisation.Kind.VIETTEL),
     ("HNDTD", "Đại lý thu Hội Nông dân xã Tân Dương", Organisation.Kind.OTHER),
+]
+
+POST_HOURS = "7:00-11:30, 13:00-17:00 (thứ Hai - thứ Bảy)"
+SHOP_HOURS = "7:30-20:00 (cả tuần)"
+
+#: (organisation code, name, commune, hamlet, address, opening hours): the post office's
+#: cultural post offices and Viettel's shops, one per commune, and the farmers' union desk.
+POINTS = [
+    ("BDLV", "Bưu điện Lai Vung", LAI_VUNG, "Ấp Long Thành", "Quốc lộ 80", POST_HOURS),
+    ("BDLV", "Bưu điện văn hóa xã Hòa Long", HOA_LONG, "Ấp Hòa Lợi", "ĐT 851", POST_HOURS),
+    ("BDLV", "Bưu điện văn hóa xã Phong Hòa", PHONG_HOA, "Ấp Phong Hòa", "ĐT 853", POST_HOURS),
+    ("BDLV", "Bưu điện văn hóa xã Tân Dương", TAN_DUONG, "Ấp Tân Dương", "Quốc lộ 80", POST_HOURS),
+    ("VTLV", "Cửa hàng Viettel Lai Vung", LAI_VUNG, "Ấp Long Thành", "Quốc lộ 80", SHOP_HOURS),
+    ("VTLV", "Cửa hàng Viettel Hòa Long", HOA_LONG, "Ấp Long Hưng A", "ĐT 851", SHOP_HOURS),
+    ("VTLV", "Điểm Viettel Phong Hòa", PHONG_HOA, "Ấp Định Hòa", "Chợ Phong Hòa", SHOP_HOURS),
+    ("VTLV", "Điểm Viettel Tân Dương", TAN_DUONG, "Ấp Tân Thuận", "Chợ Tân Dương", SHOP_HOURS),
+    (
+        "HNDTD",
+        "Văn phòng Hội Nông dân xã Tân Dương",
+        TAN_DUONG,
+        "Ấp Tân Dương",
+        "Trụ sở UBND xã",
+        "7:00-11:00, 13:30-17:00 (thứ Hai - thứ Sáu)",
+    ),
 ]
 
 #: (organisation code, collector name, home commune): 24 collectors and collaborators.
@@ -172,7 +203,8 @@ def ensure_offices() -> Office:
 
 @transaction.atomic
 def ensure_hamlets(seed: int = 2025) -> dict[str, list[Hamlet]]:
-    """8-12 hamlets per commune with populations summing to the commune's."""
+    """8-12 hamlets per commune, with starting populations (weights for placing households;
+    `settle_populations` replaces them once the people are built)."""
     rng = random.Random(seed)
     existing = {(h.commune_id, h.name): h for h in Hamlet.objects.filter(commune_id__in=COMMUNES)}
     new = []
@@ -184,14 +216,54 @@ def ensure_hamlets(seed: int = 2025) -> dict[str, list[Hamlet]]:
                 population = int(round(total * weight / sum(weights), -1))
                 new.append(Hamlet(commune_id=code, name=name, population=population))
     Hamlet.objects.bulk_create(new)
-    for commune in Commune.objects.filter(code__in=COMMUNES, population__isnull=True):
-        commune.population = COMMUNE_POPULATION[commune.code]
-        commune.working_age_population = int(round(commune.population * 0.64, -1))
-        commune.save(update_fields=["population", "working_age_population"])
     by_commune: dict[str, list[Hamlet]] = {code: [] for code in COMMUNES}
     for hamlet in Hamlet.objects.filter(commune_id__in=COMMUNES).order_by("id"):
         by_commune[hamlet.commune_id].append(hamlet)
     return by_commune
+
+
+def _split(total: int, weights: dict) -> dict:
+    """Largest-remainder split of a whole into parts proportional to weights."""
+    s = sum(weights.values())
+    raw = {k: total * w / s for k, w in weights.items()}
+    parts = {k: int(v) for k, v in raw.items()}
+    rest = total - sum(parts.values())
+    for k in sorted(raw, key=lambda k: raw[k] - parts[k], reverse=True)[:rest]:
+        parts[k] += 1
+    return parts
+
+
+@transaction.atomic
+def settle_populations(today: date, seed: int = 2025) -> dict[str, int]:
+    """Commune and hamlet populations consistent with the people built: the household HI
+    cards in force today are 92-96% of a commune (a little different in each), working age
+    60-66% of it; a hamlet is its insured people plus a share of the commune's uninsured
+    (more or less than its size), so hamlets sum to the commune and their rates differ."""
+    from ansinh.targets.choices import Metric
+    from ansinh.targets.queries import metric_count
+
+    rng = random.Random(seed + 2)
+    root = User(username="demo-builder", is_superuser=True, is_active=True)
+    by_commune = metric_count(root, Metric.HI, today, by="commune", communes=COMMUNES)
+    by_hamlet = metric_count(root, Metric.HI, today, by="hamlet", communes=COMMUNES)
+    communes = list(Commune.objects.filter(code__in=COMMUNES).order_by("code"))
+    hamlets = list(Hamlet.objects.filter(commune_id__in=COMMUNES).order_by("id"))
+    out = {}
+    for c in communes:
+        insured = by_commune.get(c.code, 0)
+        c.population = max(insured, round(insured / rng.uniform(*HI_COVERAGE)))
+        c.working_age_population = round(c.population * rng.uniform(*WORKING_AGE_SHARE))
+        out[c.code] = c.population
+        mine = [h for h in hamlets if h.commune_id == c.code]
+        hi = {h.pk: by_hamlet.get(h.pk, 0) for h in mine}
+        uninsured = c.population - sum(hi.values())
+        weights = {pk: (n or 1) * rng.uniform(0.3, 1.7) for pk, n in hi.items()}
+        shares = _split(uninsured, weights) if mine else {}
+        for h in mine:
+            h.population = hi[h.pk] + shares[h.pk]
+    Commune.objects.bulk_update(communes, ["population", "working_age_population"])
+    Hamlet.objects.bulk_update(hamlets, ["population"])
+    return out
 
 
 @transaction.atomic
@@ -215,11 +287,47 @@ def ensure_collection(office: Office, seed: int = 2025) -> list[Collector]:
                 "commune_id": commune,
             },
         )
+    _ensure_points(orgs)
     return list(
         Collector.objects.filter(organisation__office=office)
         .select_related("organisation")
         .order_by("code")
     )
+
+
+def _ensure_points(orgs: dict[str, Organisation]) -> None:
+    """The collection points, each collector attached to their organisation's point in their
+    commune, and the areas served: each organisation's communes, each collector's commune."""
+    hamlets = {(h.commune_id, h.name): h for h in Hamlet.objects.filter(commune_id__in=COMMUNES)}
+    points = {}
+    for org_code, name, commune, hamlet, address, hours in POINTS:
+        points[(org_code, commune)], _ = CollectionPoint.objects.get_or_create(
+            organisation=orgs[org_code],
+            name=name,
+            defaults={
+                "commune_id": commune,
+                "hamlet": hamlets.get((commune, hamlet)),
+                "address": address,
+                "opening_hours": hours,
+            },
+        )
+    collectors = Collector.objects.filter(organisation__in=orgs.values()).select_related(
+        "organisation"
+    )
+    for col in collectors.filter(point__isnull=True):
+        point = points.get((col.organisation.code, col.commune_id))
+        if point is not None:
+            col.point = point
+            col.save(update_fields=["point"])
+    areas = set()
+    for col in collectors:
+        if col.commune_id:
+            areas.add((col.organisation_id, None, col.commune_id))
+            areas.add((col.organisation_id, col.pk, col.commune_id))
+    for org_id, collector_id, commune in sorted(areas, key=lambda a: (a[0], a[2], a[1] or 0)):
+        ServedArea.objects.get_or_create(
+            organisation_id=org_id, collector_id=collector_id, commune_id=commune, hamlet=None
+        )
 
 
 def _phone(rng: random.Random) -> str:

@@ -32,6 +32,7 @@ from .models import (
     VsiEnrolment,
     VsiStatus,
 )
+from .signals import enrolled
 
 
 def split_total(total: int, months: int) -> list[int]:
@@ -98,7 +99,17 @@ def enrol_vsi(
         status_since=start,
         created_by=user,
     )
-    return audited_save(enrolment, user)
+    enrolment = audited_save(enrolment, user)
+    _announce(enrolment, user)
+    return enrolment
+
+
+def _announce(enrolment, user) -> None:
+    """Send `signals.enrolled` after the outermost transaction commits (never for a
+    rolled-back enrolment); a failing receiver is logged, the enrolment stands."""
+    transaction.on_commit(
+        lambda: enrolled.send(type(enrolment), enrolment=enrolment, user=user), robust=True
+    )
 
 
 @transaction.atomic
@@ -135,6 +146,7 @@ def enrol_hi(user, household: Household, persons: list[Person], period_months: i
             start_month=start.replace(day=1),
         )
         created.append(audited_save(enrolment, user))
+        _announce(enrolment, user)
     return created
 
 
