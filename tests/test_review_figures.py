@@ -77,3 +77,16 @@ def test_near_pension_prospects_follow_the_tables_minimum_years(office, users):
         ("Mười bảy năm", 36),
         ("Mười ba năm", 84),
     ]
+
+
+def test_hi_card_periods_offered_are_the_tables(client, office, users):
+    """hi.periods is a table row (UNCONFIRMED under Decree 188): the forms offer what it says."""
+    row = _in_force("hi.periods")
+    row.value = "6,12"
+    row.save()
+    client.force_login(users["official"])
+    person = make_person(office, "Trần Văn Thẻ")
+    page = client.get(reverse("hi_enrol", args=[person.household_id]))
+    assert [v for v, _label in page.context["form"].fields["period_months"].choices] == [6, 12]
+    counsel = client.get(reverse("counsel"), {"tab": "hi"})
+    assert [v for v, _label in counsel.context["form"].fields["months"].choices] == [6, 12]

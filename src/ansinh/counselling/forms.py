@@ -3,7 +3,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ansinh.parameters.table import income_floor
+from ansinh.parameters.table import hi_period_choices, income_floor
 from ansinh.registry.models import Sex, SupportGroup
 from ansinh.rules.months import Month
 from ansinh.web.widgets import DateInput
@@ -51,7 +51,7 @@ class HiQuoteForm(forms.Form):
     )
     months = forms.TypedChoiceField(
         label=_("Card period"),
-        choices=[(3, _("3 months")), (6, _("6 months")), (12, _("12 months"))],
+        choices=hi_period_choices,
         coerce=int,
         initial=12,
     )

@@ -3,7 +3,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ansinh.parameters.table import income_floor
+from ansinh.parameters.table import hi_period_choices, income_floor
 from ansinh.web.widgets import DateInput, MonthField
 
 from .models import PaymentMethod
@@ -37,7 +37,7 @@ class HiEnrolForm(forms.Form):
     )
     period_months = forms.TypedChoiceField(
         label=_("Card period"),
-        choices=[(3, _("3 months")), (6, _("6 months")), (12, _("12 months"))],
+        choices=hi_period_choices,
         coerce=int,
         initial=12,
     )

@@ -77,3 +77,15 @@ def income_floor(on=None) -> int:
     from ansinh.rules.vsi import income_bounds
 
     return income_bounds(current_table(), on or date.today())[0]
+
+
+def hi_period_choices(on=None) -> list[tuple[int, str]]:
+    """The household HI card periods in force on `on` (default today), as form choices."""
+    from datetime import date
+
+    from django.utils.translation import gettext_lazy as _
+
+    from ansinh.rules.hi import hi_periods
+
+    labels = {3: _("3 months"), 6: _("6 months"), 12: _("12 months")}
+    return [(n, labels.get(n, str(n))) for n in hi_periods(current_table(), on or date.today())]
