@@ -48,7 +48,9 @@ def check_office_staff(user) -> None:
 def check_reason(user, entry: CycleEntry | None, code: str) -> dict:
     """The errors (field -> message) of a reason, without writing anything."""
     errors = {}
-    if entry is None:
+    if not getattr(user, "records_receipts", False):
+        errors["entry"] = _("Your role cannot report reasons for non-payment.")
+    elif entry is None:
         errors["entry"] = _("This person is not on the unpaid list.")
     elif entry.kind != ListKind.UNPAID:
         errors["entry"] = _("This person is not on the unpaid list.")
@@ -302,11 +304,20 @@ def start_import(user, uploaded, kind="receipts", keep_valid=False, run=None):
     if not user.records_receipts:
         raise PermissionDenied(_("Your role cannot record receipts."))
     digest = file_digest(uploaded)
+    organisation_id = user.organisation_id or (
+        user.collector.organisation_id if user.collector_id else None
+    )
+    office_id = (
+        user.office_id
+        or (run.office_id if run else None)
+        or Organisation.objects.filter(pk=organisation_id)
+        .values_list("office_id", flat=True)
+        .first()
+    )
     batch = ReceiptImport(
         kind=kind,
-        organisation_id=user.organisation_id
-        or (user.collector.organisation_id if user.collector_id else None),
-        office_id=user.office_id or (run.office_id if run else None),
+        organisation_id=organisation_id,
+        office_id=office_id,
         run=run,
         uploaded_by=user,
         file_name=uploaded.name[:200],

@@ -5,7 +5,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from ansinh.accounts.models import Role
 from ansinh.registry.models import Person
 from ansinh.rules.months import Month
+from ansinh.web.params import int_param
 
 from . import exports, imports, queries, services
 from .choices import ListKind, ReasonCode, VisitStatus
@@ -245,17 +246,16 @@ def cycle_download(request, pk, kind):
         raise Http404
     org = collector = None
     qs = queries.entries(request.user, run, kind)
+    organisations = services.organisations_for(request.user)
     if request.GET.get("collector"):
-        collector = get_object_or_404(Collector, pk=request.GET["collector"])
+        collector = get_object_or_404(
+            Collector.objects.filter(organisation__in=organisations),
+            pk=int_param(request.GET, "collector", 0),
+        )
         org = collector.organisation
         qs = qs.filter(collector=collector)
     elif request.GET.get("organisation"):
-        org = get_object_or_404(
-            services.organisations_for(request.user)
-            if not services.is_office_staff(request.user)
-            else services.Organisation.objects.all(),
-            pk=request.GET["organisation"],
-        )
+        org = get_object_or_404(organisations, pk=int_param(request.GET, "organisation", 0))
         qs = qs.filter(organisation=org)
     data = exports.list_workbook(
         run,
@@ -279,7 +279,7 @@ def cycle_unpaid(request, pk):
     run = _run(request, pk)
     qs = queries.entries(request.user, run, ListKind.UNPAID)
     if request.GET.get("organisation"):
-        qs = qs.filter(organisation_id=request.GET["organisation"])
+        qs = qs.filter(organisation_id=int_param(request.GET, "organisation", 0))
     if request.GET.get("missing"):
         qs = qs.filter(reason__isnull=True)
     office_staff = services.is_office_staff(request.user)
@@ -398,7 +398,7 @@ def my_visits(request):
     visits = list(queries.my_visits(request.user))
     if request.method == "POST":
         visit = get_object_or_404(
-            FollowUpVisit, pk=request.POST.get("visit"), official=request.user
+            FollowUpVisit, pk=int_param(request.POST, "visit", 0), official=request.user
         )
         form = VisitOutcomeForm(request.POST)
         if form.is_valid():
@@ -425,7 +425,8 @@ def import_new(request):
     run = None
     if kind == "reasons":
         run = get_object_or_404(
-            queries.runs_for(user), pk=request.GET.get("run") or request.POST.get("run")
+            queries.runs_for(user),
+            pk=int_param(request.GET, "run") or int_param(request.POST, "run", 0),
         )
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -452,10 +453,17 @@ def _imports_for(user):
     qs = ReceiptImport.objects.select_related("organisation", "uploaded_by")
     if user.is_superuser:
         return qs
-    if services.is_office_staff(user):
-        return qs.filter(office_id=user.office_id) | qs.filter(
-            organisation__office_id=user.office_id
+    if user.role == Role.PROVINCIAL_ADMIN:
+        if not user.province_id:
+            return qs.none()
+        return qs.filter(
+            Q(office__province_id=user.province_id)
+            | Q(organisation__office__province_id=user.province_id)
         )
+    if services.is_office_staff(user):
+        if not user.office_id:
+            return qs.none()
+        return qs.filter(Q(office_id=user.office_id) | Q(organisation__office_id=user.office_id))
     if user.role == Role.ORGANISATION_MANAGER:
         return qs.filter(organisation_id=user.organisation_id)
     return qs.filter(uploaded_by=user)

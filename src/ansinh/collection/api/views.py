@@ -105,9 +105,10 @@ class ReceiptCreate(APIView):
             )
         collector_id = None
         if d.get("collector_code"):
-            c = Collector.objects.filter(code=d["collector_code"]).first()
-            scope_org = user.organisation_id
-            if c is None or (scope_org and c.organisation_id != scope_org):
+            c = Collector.objects.filter(
+                code=d["collector_code"], organisation__in=services.organisations_for(user)
+            ).first()
+            if c is None or (user.collector_id and c.pk != user.collector_id):
                 return Response(
                     {"collector_code": ["Unknown collector code for your organisation."]},
                     status=status.HTTP_400_BAD_REQUEST,
