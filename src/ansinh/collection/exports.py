@@ -16,11 +16,11 @@ from openpyxl.utils import get_column_letter
 
 from ansinh.enrolment.models import PaymentMethod
 from ansinh.rules.months import Month
+from ansinh.web.excel import safe_cell as safe
 
 from .choices import LIST_KIND_VI, REASON_VI, ListKind
 from .cycle import issue_date, reasons_due
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 METHOD_VI = {
     "1": "Hằng tháng",
     "3": "3 tháng",
@@ -32,13 +32,6 @@ METHOD_VI = {
 MONEY = '#,##0" đ"'
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-
-
-def safe(value):
-    """Neutralise formula-like text (CSV/Excel injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _columns(kind):
