@@ -79,3 +79,18 @@ def test_downloads_do_not_name_another_office_collector(client, users, run, offi
     login(client, users, "manager")
     r = client.get(f"/collection/cycles/{run.pk}/unpaid.xlsx?collector={stranger.pk}")
     assert r.status_code == 404
+
+
+def test_suspensions_by_the_cycle_are_in_the_audit_log(office, cohort):
+    from ansinh.accounts.models import AuditEntry
+    from ansinh.collection.cycle import issue_cycle
+
+    from .conftest import CYCLE
+
+    issue_cycle(office.office, CYCLE)
+    late = cohort["late"]
+    late.refresh_from_db()
+    assert late.status == "suspended"
+    entry = AuditEntry.objects.get(model="enrolment.vsienrolment", object_id=str(late.pk))
+    assert entry.before == {"status": "active", "status_since": "2024-01-01"}
+    assert entry.after["status"] == "suspended" and entry.user is None

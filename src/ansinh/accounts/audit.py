@@ -50,3 +50,33 @@ def history(instance):
     return AuditEntry.objects.filter(
         model=instance._meta.label_lower, object_id=str(instance.pk)
     ).select_related("user")
+
+
+def audited_update(user, queryset, **changes) -> int:
+    """UPDATE a queryset's rows and log one audit entry per row (set-based, for jobs such as
+    the monthly cycle): `before` holds the changed fields' old values, `after` the new ones."""
+    fields = list(changes)
+    rows = list(queryset.values_list("pk", *fields))
+    if not rows:
+        return 0
+    model = queryset.model
+    count = model._base_manager.filter(pk__in=[r[0] for r in rows]).update(**changes)
+    after = json.loads(json.dumps(changes, cls=DjangoJSONEncoder))
+    user = user if getattr(user, "pk", None) else None
+    AuditEntry.objects.bulk_create(
+        (
+            AuditEntry(
+                user=user,
+                action=AuditEntry.Action.UPDATE,
+                model=model._meta.label_lower,
+                object_id=str(pk),
+                before=json.loads(
+                    json.dumps(dict(zip(fields, old, strict=True)), cls=DjangoJSONEncoder)
+                ),
+                after=after,
+            )
+            for pk, *old in rows
+        ),
+        batch_size=2000,
+    )
+    return count

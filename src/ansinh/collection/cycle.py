@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from ansinh.accounts.audit import audited_update
 from ansinh.accounts.scope import office_communes
 from ansinh.enrolment.models import ContributionMonth, VsiEnrolment, VsiStatus
 from ansinh.parameters.table import current_table
@@ -331,7 +332,7 @@ def _issue_group(offices, province, month: Month, user, historical) -> list[Cycl
             )
             insert_select(CycleEntry, ["run", *ENTRY_COLUMNS], qs, constants={"kind": kind})
     # A past cycle (demo history) counts whom it suspended; the registry already shows it.
-    suspended = _suspend(runs, month, update=not historical)
+    suspended = _suspend(runs, month, user, update=not historical)
     _summarise(runs)
     elapsed = int((time.perf_counter() - started) * 1000)
     for run in runs:
@@ -376,15 +377,19 @@ def _prequote(run, month: Month, kind: str, table, province: str, historical=Fal
     CycleQuote.objects.bulk_create(quotes)
 
 
-def _suspend(runs, month: Month, *, update: bool = True) -> dict[int, int]:
-    """A missed deadline suspends: the active enrolments on the unpaid lists, in one UPDATE."""
+def _suspend(runs, month: Month, user=None, *, update: bool = True) -> dict[int, int]:
+    """A missed deadline suspends: the active enrolments on the unpaid lists, in one UPDATE,
+    each change in the audit log (user None: the scheduled job)."""
     entries = CycleEntry.objects.filter(run__in=runs, kind=ListKind.UNPAID, status=VsiStatus.ACTIVE)
     counts = dict(entries.values_list("run_id").annotate(n=Count("id")).order_by())
     if not update:
         return counts
-    VsiEnrolment.objects.filter(
-        pk__in=entries.values("enrolment_id"), status=VsiStatus.ACTIVE
-    ).update(status=VsiStatus.SUSPENDED, status_since=issue_date(month))
+    audited_update(
+        user,
+        VsiEnrolment.objects.filter(pk__in=entries.values("enrolment_id"), status=VsiStatus.ACTIVE),
+        status=VsiStatus.SUSPENDED,
+        status_since=issue_date(month),
+    )
     return counts
 
 
