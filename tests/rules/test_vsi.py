@@ -142,7 +142,7 @@ def test_payment_deadlines():
     assert payment_deadline("advance", start) == start
     with pytest.raises(ValueError, match="1, 3, 6 or 12"):
         payment_deadline(2, start)
-    assert PAYMENT_METHODS["advance"] == 5 and PAYMENT_METHODS["missing_years"] == 5
+    assert PAYMENT_METHODS["advance"] == 5 and PAYMENT_METHODS["missing"] == 5
     assert set(SUPPORT_GROUPS) == {"poor", "near_poor", "ethnic_minority", "island", "other"}
 
 
@@ -235,3 +235,11 @@ def test_lump_sums_bracket_the_periodic_total(income, years, group):
     for q in (advance, missing):
         assert q.net_total + q.support_total == q.gross_total
         assert q.support_total == periodic.support_total
+
+
+def test_lump_sum_deadline_is_the_first_month_with_the_enrolment_spelling():
+    from ansinh.rules.months import Month
+    from ansinh.rules.vsi import payment_deadline
+
+    for method in ("advance", "missing"):
+        assert payment_deadline(method, Month(2026, 3), T) == Month(2026, 3)

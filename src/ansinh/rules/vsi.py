@@ -55,7 +55,7 @@ PAYMENT_METHODS: dict[str | int, int] = {
     6: 6,
     12: 12,
     "advance": 5,  # lump sum for up to 5 future years (discounted)
-    "missing_years": 5,  # lump sum for up to 5 missing years at retirement age (compounded)
+    "missing": 5,  # lump sum for up to 5 missing years at retirement age (compounded)
 }
 
 
@@ -270,7 +270,7 @@ def payment_deadline(
 
         table = default_table()
     period_start = Month.parse(period_start) if isinstance(period_start, str) else period_start
-    if method_months in ("advance", "missing_years"):
+    if method_months in LUMP_SUM_METHODS:
         return period_start
     try:
         n = int(table.value(f"vsi.deadline_months.{int(method_months)}", period_start))
