@@ -126,6 +126,31 @@ def test_join_a_household_outside_the_area_is_refused(office, official):
     assert not Person.objects.exists()
 
 
+def test_join_a_household_of_another_commune_is_refused(office, official):
+    head = register_person(official, _new_person(office, "Lê Văn Chủ"))
+    with pytest.raises(ValidationError) as exc:
+        register_person(
+            official,
+            _new_person(office, "Ở Xã Khác", commune=LAI_VUNG),
+            household_choice="existing",
+            household_id=head.household_id,
+        )
+    assert "another commune" in _messages(exc.value, "household_id")
+    assert Person.objects.count() == 1
+
+
+def test_a_new_household_is_audited_once_with_its_code(office, official):
+    from ansinh.accounts.models import AuditEntry
+
+    head = register_person(official, _new_person(office, "Lê Văn Chủ"))
+    entries = AuditEntry.objects.filter(
+        model="registry.household", object_id=str(head.household_id)
+    )
+    assert [(e.action, e.after["code"]) for e in entries] == [
+        ("create", f"HGD{head.household_id:07d}")
+    ]
+
+
 def test_register_outside_the_area_or_without_the_role_is_refused(office, users):
     with pytest.raises(PermissionDenied):
         register_person(users["official"], _new_person(office, commune="00070", hamlet=None))

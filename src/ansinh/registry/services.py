@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from ansinh.accounts.audit import audited_save
+from ansinh.accounts.audit import audited_save, record
 from ansinh.accounts.scope import scope_for
 
 from .models import CompulsoryPeriod, Household, Person, SupportGroup, SupportMembership
@@ -37,15 +37,23 @@ def register_person(
         household = Household(
             commune_id=person.commune_id, hamlet=person.hamlet, address=person.address
         )
-        audited_save(household, user)
-        household.code = f"HGD{household.pk:07d}"
+        household.save()
+        household.code = f"HGD{household.pk:07d}"  # the code needs the row's id
         household.save(update_fields=["code"])
+        record(user, household, None)  # one "created" entry, with the code
         person.household, person.household_order = household, 1
     elif household_choice == "existing":
         household = Household.objects.restrict(user).filter(pk=household_id).first()
         if household is None:
             raise ValidationError(
                 {"household_id": _("No household %(n)s in your area.") % {"n": household_id}}
+            )
+        if household.commune_id != person.commune_id:
+            raise ValidationError(
+                {
+                    "household_id": _("Household %(n)s lives in another commune.")
+                    % {"n": household_id}
+                }
             )
         last = household.members.aggregate(m=Max("household_order"))["m"] or 0
         person.household, person.household_order = household, last + 1
