@@ -222,3 +222,13 @@ def test_prospect_pages_and_activities(client, office, users, campaign):
     assert r.status_code == 302
     r = client.get("/communication/?format=xlsx")
     assert r.status_code == 200 and r.content[:2] == b"PK"
+
+
+def test_a_visit_resent_by_someone_outside_its_area_is_refused(day, users):
+    from django.core.exceptions import PermissionDenied
+
+    data = _visit(day)
+    services.log_visit(users["official"], data)
+    with pytest.raises(PermissionDenied):
+        services.log_visit(users["collector"], data)  # a collector sees no launch day
+    assert Visit.objects.count() == 1

@@ -203,17 +203,28 @@ def log_visit(user, data: dict) -> tuple[Visit, bool]:
         key = uuidlib.UUID(str(data.get("uuid")))
     except (TypeError, ValueError):
         raise ValidationError(_("The visit has no valid identifier."))
-    existing = Visit.objects.filter(uuid=key).first()
+    existing = _sent_before(user, key)
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():
             return _create_visit(user, key, data), True
     except IntegrityError:
-        existing = Visit.objects.filter(uuid=key).first()
+        existing = _sent_before(user, key)
         if existing is None:
             raise
         return existing, False
+
+
+def _sent_before(user, key) -> Visit | None:
+    """The visit already recorded under this UUID, if the user may see its launch day."""
+    existing = Visit.objects.filter(uuid=key).first()
+    if (
+        existing is not None
+        and not LaunchDay.objects.restrict(user).filter(pk=existing.day_id).exists()
+    ):
+        raise PermissionDenied(_("This launch day is outside your area."))
+    return existing
 
 
 def _create_visit(user, key, data: dict) -> Visit:
