@@ -117,7 +117,7 @@ def make_csv(path: Path) -> int:
 
 def part_import() -> dict:
     setup_django()
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from ansinh.accounts.models import User
     from ansinh.collection import imports
@@ -136,6 +136,12 @@ def part_import() -> dict:
             with open(path, "rb") as f:
                 batch = imports.import_receipts(batch, user, f)
             elapsed = time.perf_counter() - t
+            # The foreign keys are deferred: a real import pays their checks at COMMIT, which
+            # the rollback below never reaches. Timed apart, so rows/s stays comparable.
+            t = time.perf_counter()
+            with connection.cursor() as cur:
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            constraints = time.perf_counter() - t
             status, accepted, rejected, message = (
                 batch.status,
                 batch.accepted,
@@ -147,6 +153,7 @@ def part_import() -> dict:
         pass
     return {
         "import_s": elapsed,
+        "constraints_s": constraints,
         "rows": rows,
         "accepted": accepted,
         "rejected": rejected,
@@ -197,6 +204,8 @@ def main():
         rate >= 20_000,
     )
     line("  accepted / rejected", f"{i['accepted']:,} / {i['rejected']:,}", "", True)
+    committed = i["rows"] / (i["import_s"] + i["constraints_s"])
+    line("  with the foreign-key checks of COMMIT", f"{committed:,.0f}", "", True)
     line("peak memory of the import (MB)", f"{i['rss_mb']:.0f}", "< 500 MB", i["rss_mb"] < 500)
     if i["status"] != "done":
         print("  import message:", i["message"])

@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import operator
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -130,16 +131,24 @@ def _read_csv(fileobj, columns, required):
         delimiter = ";" if first.count(";") > first.count(",") else ","
         header = _norm_header(next(csv.reader([first], delimiter=delimiter), []))
         index = _check_header(header, columns, required)
+        # A full row (the usual case) is read with one C-level getter; a short one cell by cell.
+        present = [(c, i) for c, i in zip(columns, index, strict=True) if i >= 0]
+        names = [c for c, _i in present]
+        cells_of = operator.itemgetter(*[i for _c, i in present])
+        absent = {c: "" for c, i in zip(columns, index, strict=True) if i < 0}
+        width = max(i for _c, i in present) + 1
         for line, cells in enumerate(csv.reader(text, delimiter=delimiter), start=2):
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():
                 continue
-            yield (
-                line,
-                {
+            if len(cells) >= width:
+                row = dict(zip(names, map(str.strip, cells_of(cells)), strict=True))
+                row.update(absent)
+            else:
+                row = {
                     c: (cells[i].strip() if 0 <= i < len(cells) else "")
                     for c, i in zip(columns, index, strict=True)
-                },
-            )
+                }
+            yield line, row
     except UnicodeDecodeError:
         raise LayoutError(
             _("The file is not UTF-8 text (near line %(line)s); save it as CSV UTF-8.")
@@ -175,6 +184,8 @@ def _read_xlsx(fileobj, columns, required):
 
 
 def _text(value) -> str:
+    if type(value) is str:  # every CSV cell: the common case first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -183,6 +194,8 @@ def _text(value) -> str:
 
 
 def _int(value) -> int | None:
+    if type(value) is str and value.isdigit():  # a plain CSV number
+        return int(value)
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -251,10 +264,12 @@ class _Verdict:
     )
 
     def __init__(self, batch_id, line, number, si_code):
-        for name in self.__slots__:
-            setattr(self, name, None)
         self.batch_id, self.line, self.number, self.si_code = batch_id, line, number, si_code
         self.field = self.message = self.reason_code = ""
+        self.status = self.person_id = self.enrolment_id = self.paid_on = None
+        self.from_month = self.months = self.income = self.gross = self.support = None
+        self.supported_months = self.amount = self.collector_id = self.organisation_id = None
+        self.entry_id = None
 
 
 class _Validator:
@@ -269,6 +284,16 @@ class _Validator:
         self.state: dict[int, SimpleNamespace] = {}  # enrolment id -> paid_through, status
         self.quotes: dict = {}
         self.today = date.today()
+        # Per distinct value, not per row: a file repeats a few dates and month counts.
+        self.month_of: dict[date, Month] = {}
+        self.firsts: dict = {}
+        self.covers: dict = {}
+
+    def _month_of(self, d: date) -> Month:
+        m = self.month_of.get(d)
+        if m is None:
+            m = self.month_of[d] = Month.of(d)
+        return m
 
     def batch_rows(self, rows: list[tuple[int, dict]]) -> list[_Verdict]:
         for _l, r in rows:  # parse each cell once
@@ -280,11 +305,11 @@ class _Validator:
         codes = {r["ma_so_bhxh"] for _l, r in rows}
         numbers = {r["so_bien_lai"] for _l, r in rows}
         persons = self._persons(codes)
+        # sets, not lists: Django walks a list given to a lookup value by value
+        person_ids = frozenset(p["id"] for p in persons.values())
         enrolments = {
             e["person_id"]: e
-            for e in VsiEnrolment.objects.filter(
-                person_id__anyof=[p["id"] for p in persons.values()]
-            )
+            for e in VsiEnrolment.objects.filter(person_id__anyof=person_ids)
             .exclude(status=VsiStatus.STOPPED)
             .values("id", "person_id", "income", "status", "paid_through", "start_month")
         }
@@ -295,9 +320,9 @@ class _Validator:
             )
         }
         groups: dict[int, list] = {}
-        for m in SupportMembership.objects.filter(
-            person_id__anyof=[p["id"] for p in persons.values()]
-        ).values("person_id", "group", "valid_from", "valid_to"):
+        for m in SupportMembership.objects.filter(person_id__anyof=person_ids).values(
+            "person_id", "group", "valid_from", "valid_to"
+        ):
             groups.setdefault(m["person_id"], []).append(m)
         collectors = {
             c["code"]: c
@@ -316,9 +341,9 @@ class _Validator:
         ids = [c for c in codes if len(c) == 12 and c.isdigit()]
         qs = Person.objects.restrict(self.user)
         qs = (
-            qs.filter(si_code__anyof=si)
+            qs.filter(si_code__anyof=frozenset(si))
             if not ids
-            else qs.filter(Q(si_code__anyof=si) | Q(cccd__anyof=ids))
+            else qs.filter(Q(si_code__anyof=frozenset(si)) | Q(cccd__anyof=frozenset(ids)))
         )
         out = {}
         for p in qs.values(
@@ -346,7 +371,12 @@ class _Validator:
         for _l, r in rows:
             paid_on, months = r["_paid_on"], r["_months"]
             p = persons.get(r["ma_so_bhxh"])
-            if p and paid_on and months and (Month.of(paid_on) - SUPPORT_SINCE) + months > self.cap:
+            if (
+                p
+                and paid_on
+                and months
+                and (self._month_of(paid_on) - SUPPORT_SINCE) + months > self.cap
+            ):
                 need.add(p["id"])
         if not need:
             return {}
@@ -447,7 +477,10 @@ class _Validator:
                 status=enrolment["status"],
                 start_month=enrolment["start_month"],
             )
-        first = next_unpaid_month(st, paid_on)
+        fkey = (st.paid_through, st.status, st.start_month, paid_on)
+        first = self.firsts.get(fkey)
+        if first is None:
+            first = self.firsts[fkey] = next_unpaid_month(st, paid_on)
         from_text = _text(r.get("tu_thang"))
         if from_text:
             given = _month(r.get("tu_thang"))
@@ -467,19 +500,26 @@ class _Validator:
                     _("The next month to pay is %(m)s, not %(g)s.")
                     % {"m": f"{first:%m/%Y}", "g": f"{given:%m/%Y}"},
                 )
-        covered = add_months(first, months - 1)
-        groups_on = tuple(
-            sorted(
-                g["group"]
-                for g in groups.get(person["id"], ())
-                if g["valid_from"] <= paid_on
-                and (g["valid_to"] is None or paid_on <= g["valid_to"])
+        covered = self.covers.get((first, months))
+        if covered is None:
+            covered = self.covers[first, months] = add_months(first, months - 1)
+        memberships = groups.get(person["id"])
+        groups_on = (
+            tuple(
+                sorted(
+                    g["group"]
+                    for g in memberships
+                    if g["valid_from"] <= paid_on
+                    and (g["valid_to"] is None or paid_on <= g["valid_to"])
+                )
             )
+            if memberships
+            else ()
         ) or ("other",)
         key = (
             enrolment["income"],
             groups_on,
-            Month.of(paid_on),
+            self._month_of(paid_on),
             months,
             person["commune__province_id"],
             used.get(person["id"], 0),
@@ -633,9 +673,10 @@ def _stage(rows: list[ImportRow]) -> None:
         return
     cols = ", ".join(f'"{f}"' for f in STAGE_FIELDS)
     with connection.cursor() as cur:
+        values = operator.attrgetter(*STAGE_FIELDS)
         with cur.cursor.copy(f"COPY collection_importrow ({cols}) FROM STDIN") as copy:
             for r in rows:
-                copy.write_row([getattr(r, f) for f in STAGE_FIELDS])
+                copy.write_row(values(r))
 
 
 def _finish(batch, status, counts, message, delete_rows=False):
@@ -706,9 +747,14 @@ def write_accepted(batch: ReceiptImport, user) -> int:
             "WHEN n.i = s.supported_months - 1 THEN s.support - (s.support / "
             "NULLIF(s.supported_months, 0)) * (s.supported_months - 1) "
             "ELSE s.support / NULLIF(s.supported_months, 0) END "
-            "FROM {rows} s JOIN {receipts} r ON r.number = s.number "
-            "JOIN nums n ON n.i < s.months "
-            "WHERE s.batch_id = %s AND s.status = 'accepted'"
+            "FROM {rows} s JOIN {receipts} r ON r.number = s.number AND r.id > %s "
+            + (
+                # one row per month paid, generated per receipt (not 60 x the file, filtered)
+                "CROSS JOIN LATERAL generate_series(0, s.months - 1) n(i) "
+                if connection.vendor == "postgresql"
+                else "JOIN nums n ON n.i < s.months "
+            )
+            + "WHERE s.batch_id = %s AND s.status = 'accepted'"
         )
         insert_months = (
             "INSERT INTO enrolment_contributionmonth (person_id, enrolment_id, receipt_id, "
@@ -716,14 +762,18 @@ def write_accepted(batch: ReceiptImport, user) -> int:
         )
         nums = "nums(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM nums WHERE i < 59)"
         recorder = user.pk if user and user.pk else None
+        # The new receipts all get ids above the highest one visible now: the months' join on
+        # the number matches only receipts written by this import.
+        cur.execute("SELECT COALESCE(MAX(id), 0) FROM enrolment_receipt")
+        before = cur.fetchone()[0]
         cur.execute(insert_receipts, [recorder, now, batch.pk])
         written = cur.rowcount
         checkpoint("receipts", written)
         cur.execute(
-            f"WITH RECURSIVE {nums} "
+            (f"WITH RECURSIVE {nums} " if connection.vendor != "postgresql" else "")
             + insert_months
             + months_select.format(rows=rows, receipts="enrolment_receipt"),
-            [batch.pk],
+            [before, batch.pk],
         )
         checkpoint("months", written)
         last = _add_months_sql("from_month", "months - 1")

@@ -133,9 +133,14 @@ class Scheme(models.TextChoices):
 class Receipt(models.Model):
     """A payment: who, how much, which months, the income base and the state support."""
 
+    # Unique; on PostgreSQL without the varchar_pattern_ops LIKE index (migration 0003): no
+    # query matches numbers with LIKE on a large table.
     number = models.CharField(_("receipt number"), max_length=40, unique=True)
     scheme = models.CharField(_("scheme"), max_length=3, choices=Scheme.choices)
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="receipts")
+    # person alone is served by the (person, paid_on) index below.
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="receipts", db_index=False
+    )
     vsi_enrolment = models.ForeignKey(
         VsiEnrolment, null=True, blank=True, on_delete=models.PROTECT, related_name="receipts"
     )
@@ -161,8 +166,14 @@ class Receipt(models.Model):
         related_name="receipts",
     )
     source = models.CharField(max_length=10, default="manual")
+    # Never filtered on (the audit trail names the user): no index to maintain per receipt.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -185,8 +196,12 @@ class Receipt(models.Model):
 class ContributionMonth(models.Model):
     """One month of voluntary contribution, written with the receipt that paid it."""
 
+    # person alone is served by the unique (person, month) index.
     person = models.ForeignKey(
-        "registry.Person", on_delete=models.CASCADE, related_name="contribution_months"
+        "registry.Person",
+        on_delete=models.CASCADE,
+        related_name="contribution_months",
+        db_index=False,
     )
     enrolment = models.ForeignKey(
         VsiEnrolment, on_delete=models.CASCADE, related_name="contribution_months"
