@@ -496,3 +496,15 @@ def test_hi_receipt_for_a_household_nobody_enrolled_is_refused(office, official)
             household,
             services.ReceiptInput(number="HI-1", paid_on=date(2025, 9, 15), months=12),
         )
+
+
+def test_search_matches_the_start_of_each_word_with_or_without_diacritics(office, official):
+    from ansinh.registry.queries import search_persons
+
+    for name in ("Võ Thị Lan", "Lê Văn Vọng", "Trần Thị Hồng Nhung", "Nguyễn Văn Bảo"):
+        make_person(office, name)
+    names = lambda q: sorted(p.full_name for p in search_persons(official, q))  # noqa: E731
+    assert names("vo") == ["Lê Văn Vọng", "Võ Thị Lan"]
+    assert names("thi lan") == ["Võ Thị Lan"] == names("Thị Lan")
+    assert names("ong") == []  # inside a word only
+    assert names("nguyen bao") == ["Nguyễn Văn Bảo"]

@@ -32,10 +32,12 @@ def search_persons(user, text: str, limit: int = 50):
                 | Q(phone__startswith=digits)
             )
         return qs.filter(q)[:limit]
-    folded = fold(text)
+    # Each typed word matches the start of a word of the name: "vo" finds "Võ Thị Lan" and
+    # "Lê Văn Vọng" but not "Trần Thị Hồng Nhung" via "...vo..." inside a word. Word starts
+    # keep short words selective, so the indexes answer fast at province scale.
     q = Q()
-    for word in folded.split(" "):
-        q &= Q(name_folded__contains=word)
+    for word in fold(text).split(" "):
+        q &= Q(name_folded__startswith=word) | Q(name_folded__contains=" " + word)
     return qs.filter(q).order_by("name_folded", "id")[:limit]
 
 
