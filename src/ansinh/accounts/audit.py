@@ -3,7 +3,9 @@
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, transaction
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from .models import AuditEntry
 
@@ -53,30 +55,37 @@ def history(instance):
 
 
 def audited_update(user, queryset, **changes) -> int:
-    """UPDATE a queryset's rows and log one audit entry per row (set-based, for jobs such as
-    the monthly cycle): `before` holds the changed fields' old values, `after` the new ones."""
-    fields = list(changes)
-    rows = list(queryset.values_list("pk", *fields))
-    if not rows:
-        return 0
+    """UPDATE a queryset's rows and log one audit entry per row, set-based (for jobs such as
+    the monthly cycle): `before` holds the changed fields' old values, `after` the new ones.
+
+    Two statements whatever the number of rows: INSERT INTO the audit log ... SELECT from
+    the rows about to change, then the UPDATE, in one transaction.
+    """
     model = queryset.model
-    count = model._base_manager.filter(pk__in=[r[0] for r in rows]).update(**changes)
-    after = json.loads(json.dumps(changes, cls=DjangoJSONEncoder))
-    user = user if getattr(user, "pk", None) else None
-    AuditEntry.objects.bulk_create(
-        (
-            AuditEntry(
-                user=user,
-                action=AuditEntry.Action.UPDATE,
-                model=model._meta.label_lower,
-                object_id=str(pk),
-                before=json.loads(
-                    json.dumps(dict(zip(fields, old, strict=True)), cls=DjangoJSONEncoder)
-                ),
-                after=after,
-            )
-            for pk, *old in rows
-        ),
-        batch_size=2000,
+    connection = connections[queryset.db]
+    columns = [model._meta.get_field(name).column for name in changes]
+    pairs = ", ".join(f"'{name}', t.{col}" for name, col in zip(changes, columns, strict=True))
+    if connection.vendor == "postgresql":
+        before, after = f"jsonb_build_object({pairs})", "CAST(%s AS jsonb)"
+    else:
+        before, after = f"json_object({pairs})", "%s"
+    ids_sql, ids_params = queryset.values("pk").query.sql_with_params()
+    pk = model._meta.pk.column
+    sql = (
+        f"INSERT INTO {AuditEntry._meta.db_table} "
+        "(at, user_id, action, model, object_id, object_repr, before, after) "
+        f"SELECT %s, %s, %s, %s, CAST(t.{pk} AS VARCHAR(40)), '', {before}, {after} "
+        f"FROM {model._meta.db_table} t WHERE t.{pk} IN ({ids_sql})"
     )
-    return count
+    params = [
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        user.pk if getattr(user, "pk", None) else None,
+        AuditEntry.Action.UPDATE.value,
+        model._meta.label_lower,
+        json.dumps(changes, cls=DjangoJSONEncoder),
+        *ids_params,
+    ]
+    with transaction.atomic(using=queryset.db):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        return queryset.update(**changes)
