@@ -236,32 +236,36 @@ def _month(value) -> date | None:
 # -- receipts: phase 1 -------------------------------------------------------------------------
 
 
+#: The staged verdict's columns (ImportRow's), in the order they are copied.
+STAGE_FIELDS = [
+    "batch_id",
+    "line",
+    "status",
+    "field",
+    "message",
+    "number",
+    "si_code",
+    "person_id",
+    "enrolment_id",
+    "paid_on",
+    "from_month",
+    "months",
+    "income",
+    "gross",
+    "support",
+    "supported_months",
+    "amount",
+    "collector_id",
+    "organisation_id",
+    "reason_code",
+    "entry_id",
+]
+
+
 class _Verdict:
     """One row's verdict: the columns of ImportRow, without a model instance per row."""
 
-    __slots__ = (
-        "batch_id",
-        "line",
-        "status",
-        "field",
-        "message",
-        "number",
-        "si_code",
-        "person_id",
-        "enrolment_id",
-        "paid_on",
-        "from_month",
-        "months",
-        "income",
-        "gross",
-        "support",
-        "supported_months",
-        "amount",
-        "collector_id",
-        "organisation_id",
-        "reason_code",
-        "entry_id",
-    )
+    __slots__ = tuple(STAGE_FIELDS)
 
     def __init__(self, batch_id, line, number, si_code):
         self.batch_id, self.line, self.number, self.si_code = batch_id, line, number, si_code
@@ -636,31 +640,6 @@ def _flush(validator, pending, counts, done):
     )
     checkpoint("validate", done)
     return done
-
-
-STAGE_FIELDS = [
-    "batch_id",
-    "line",
-    "status",
-    "field",
-    "message",
-    "number",
-    "si_code",
-    "person_id",
-    "enrolment_id",
-    "paid_on",
-    "from_month",
-    "months",
-    "income",
-    "gross",
-    "support",
-    "supported_months",
-    "amount",
-    "collector_id",
-    "organisation_id",
-    "reason_code",
-    "entry_id",
-]
 
 
 def _stage(rows: list[ImportRow]) -> None:
