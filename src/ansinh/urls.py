@@ -1,4 +1,3 @@
-from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -20,4 +19,3 @@ urlpatterns = [
     path("", include("ansinh.campaigns.urls")),
     path("", include("ansinh.reports.urls")),
 ]
-_ = i18n_patterns

@@ -10,6 +10,7 @@ from ansinh.parameters.table import income_floor
 from ansinh.registry.models import Household, Person
 from ansinh.registry.views import _add_errors
 from ansinh.rules.vsi import IncomeOutOfRange
+from ansinh.web.params import int_param
 from ansinh.web.rule_errors import QUOTE_DATE_ERRORS, date_error, income_error
 from ansinh.web.widgets import MonthField
 
@@ -61,7 +62,7 @@ def vsi_enrol(request, pk):
         person,
         data.get("income") or income_floor(),
         data.get("method", "1"),
-        _int(data.get("lump_years")),
+        int_param(data, "lump_years", 0),
         start or date.today(),
     )
     return render(
@@ -83,7 +84,7 @@ def vsi_quote_live(request, pk):
         person,
         request.GET.get("income"),
         request.GET.get("method", "1"),
-        _int(request.GET.get("lump_years")),
+        int_param(request.GET, "lump_years", 0),
         on,
     )
     return render(request, "enrolment/_live_quote.html", {"quote": quote, "quote_error": error})
@@ -143,7 +144,7 @@ def vsi_receipt(request, pk):
                 },
             )
             return redirect("person_detail", pk=enrolment.person_id)
-    months = _int(form.data.get("months")) if form.is_bound else enrolment.period_months
+    months = int_param(form.data, "months", 0) if form.is_bound else enrolment.period_months
     quote, error = _receipt_quote(enrolment, months, date.today())
     return render(
         request,
@@ -178,7 +179,7 @@ def vsi_receipt_quote(request, pk):
         on = date.fromisoformat(request.GET.get("paid_on", ""))
     except ValueError:
         on = date.today()
-    quote, error = _receipt_quote(enrolment, _int(request.GET.get("months")), on)
+    quote, error = _receipt_quote(enrolment, int_param(request.GET, "months", 0), on)
     return render(request, "enrolment/_live_quote.html", {"quote": quote, "quote_error": error})
 
 
@@ -202,10 +203,3 @@ def hi_receipt(request, pk):
             messages.success(request, _("Receipt %(n)s recorded.") % {"n": receipt.number})
             return redirect("household_detail", pk=household.pk)
     return render(request, "enrolment/hi_receipt.html", {"form": form, "household": household})
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
