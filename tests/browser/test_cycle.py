@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from ansinh.collection.models import CycleRun, FollowUpVisit
 from ansinh.enrolment.models import VsiEnrolment
+from ansinh.rules.months import Month
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,15 +31,19 @@ def enrol(office, name, paid_through):
 
 
 def test_cycle_walk(live_server, new_page, login, users, office, shot):
-    late = enrol(office, "Lê Văn Trễ", date(2026, 8, 1))
-    due = enrol(office, "Nguyễn Văn Đến", date(2026, 10, 1))
+    # Last month's lists; their deadline is this month, so paying today is on time.
+    this_month = Month.of(date.today())
+    cycle = this_month - 1
+    late = enrol(office, "Lê Văn Trễ", (this_month - 3).first_day())
+    due = enrol(office, "Nguyễn Văn Đến", cycle.first_day())
+    deadline_label = f"{this_month.first_day():%m/%Y}"
     base = live_server.url
 
-    # The office manager issues October's lists with the button.
+    # The office manager issues last month's lists with the button.
     manager = new_page()
     login(manager, live_server, "manager")
     manager.goto(f"{base}/collection/")
-    manager.fill("input[name=month]", "2026-10")
+    manager.fill("input[name=month]", str(cycle))
     manager.click("#issue-lists")
     expect(manager.locator("article.cycle-org").first).to_contain_text("Bưu điện Lai Vung")
     run = CycleRun.objects.get()
@@ -55,9 +60,9 @@ def test_cycle_walk(live_server, new_page, login, users, office, shot):
     assert "Lê Văn Trễ" in values and "Bưu điện Lai Vung" in " ".join(values)
     assert "(Ký, ghi rõ họ tên)" in values
 
-    # On-time rate of November before anyone pays: 0 of 1.
+    # On-time rate of this month's deadline before anyone pays: 0 of 1.
     manager.goto(f"{base}/collection/measures/")
-    row = manager.locator("#measures tr", has_text="11/2026")
+    row = manager.locator("#measures tr", has_text=deadline_label)
     expect(row.locator("td.rate")).to_have_text(re.compile(r"^0[.,]0%$"))
 
     # The post office reports why Lê Văn Trễ did not pay.
@@ -104,8 +109,8 @@ def test_cycle_walk(live_server, new_page, login, users, office, shot):
     official.goto(f"{base}/collection/visits/")
     expect(official.locator(f"#visit-{visit.pk} .badge.ok")).to_be_visible()
 
-    # The on-time rate of November went up.
+    # The on-time rate of this month's deadline went up.
     manager.goto(f"{base}/collection/measures/")
-    row = manager.locator("#measures tr", has_text="11/2026")
+    row = manager.locator("#measures tr", has_text=deadline_label)
     expect(row.locator("td.rate")).to_have_text(re.compile(r"^100[.,]0%$"))
     shot(manager, "measures")
