@@ -5,8 +5,10 @@
 * a CSV receipt import with full validation: >= 20,000 rows/s;
 * peak memory (RSS) of the cycle and of the import: < 500 MB each.
 
-Each part runs in its own process (for a clean peak RSS) inside a transaction that is rolled
-back, so the benchmark can be run again and again on the same data. The data is generated
+Each part runs in its own process (for a clean peak RSS). The cycle runs inside a transaction
+that is rolled back; the import is committed, as an upload's is (its writer works in a
+connection of its own), and then undone from a snapshot of what it changes. So the benchmark
+can be run again and again on the same data. The data is generated
 (bench/generate.py) when the database is missing or empty.
 """
 
@@ -115,11 +117,35 @@ def make_csv(path: Path) -> int:
     return n
 
 
+#: What a committed benchmark import changes, saved first and put back after (bench DB only).
+SNAPSHOT = [
+    "CREATE TEMP TABLE bench_enrolments AS SELECT e.id, e.paid_through, e.status, "
+    "e.status_since, e.updated_at FROM enrolment_vsienrolment e JOIN registry_person p "
+    "ON p.id = e.person_id WHERE p.si_code IN (SELECT code FROM bench_codes)",
+    "CREATE TEMP TABLE bench_visits AS SELECT v.id, v.status, v.resolved_on, "
+    "v.resolved_receipt_id FROM collection_followupvisit v "
+    "WHERE v.enrolment_id IN (SELECT id FROM bench_enrolments)",
+]
+RESTORE = [
+    "UPDATE collection_followupvisit v SET status = b.status, resolved_on = b.resolved_on, "
+    "resolved_receipt_id = b.resolved_receipt_id FROM bench_visits b WHERE v.id = b.id",
+    "DELETE FROM enrolment_contributionmonth WHERE receipt_id IN "
+    "(SELECT id FROM enrolment_receipt WHERE number LIKE 'BENCHIMP-%')",
+    "DELETE FROM enrolment_receipt WHERE number LIKE 'BENCHIMP-%'",
+    "UPDATE enrolment_vsienrolment e SET paid_through = b.paid_through, status = b.status, "
+    "status_since = b.status_since, updated_at = b.updated_at FROM bench_enrolments b "
+    "WHERE e.id = b.id",
+]
+
+
 def part_import() -> dict:
+    """A real import, committed as an upload's is, then undone from a snapshot."""
     setup_django()
+    import csv
+
     from django.db import connection, transaction
 
-    from ansinh.accounts.models import User
+    from ansinh.accounts.models import AuditEntry, User
     from ansinh.collection import imports
     from ansinh.collection.models import ReceiptImport
 
@@ -128,45 +154,49 @@ def part_import() -> dict:
     rows = make_csv(path)
     made = time.perf_counter() - t
     user, _ = User.objects.get_or_create(username="bench", defaults={"is_superuser": True})
+    with open(path, encoding="utf-8") as f, connection.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE bench_codes (code text PRIMARY KEY)")
+        with cur.cursor.copy("COPY bench_codes (code) FROM STDIN") as copy:
+            for row in csv.DictReader(f):
+                copy.write_row((row["ma_so_bhxh"],))
+        for sql in SNAPSHOT:
+            cur.execute(sql)
     before = peak_rss_mb()
-    t = time.perf_counter()
+    batch = ReceiptImport.objects.create(uploaded_by=user, file_name=path.name, sha256="b")
     try:
-        with transaction.atomic():
-            batch = ReceiptImport.objects.create(uploaded_by=user, file_name=path.name, sha256="b")
-            with open(path, "rb") as f:
-                batch = imports.import_receipts(batch, user, f)
-            elapsed = time.perf_counter() - t
-            # The foreign keys are deferred: a real import pays their checks at COMMIT, which
-            # the rollback below never reaches. Timed apart, so rows/s stays comparable.
-            t = time.perf_counter()
-            with connection.cursor() as cur:
-                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            constraints = time.perf_counter() - t
-            status, accepted, rejected, message = (
-                batch.status,
-                batch.accepted,
-                batch.rejected,
-                batch.message,
-            )
-            raise Rollback
-    except Rollback:
-        pass
-    # The rolled-back rows stay as dead tuples and index entries (autovacuum may be off, as on
-    # CI's server): reclaim them, or each run imports into more bloated indexes than the last.
-    with connection.cursor() as cur:
-        for table in ("enrolment_receipt", "enrolment_contributionmonth", "enrolment_vsienrolment"):
-            cur.execute(f"VACUUM {table}")
+        t = time.perf_counter()
+        with open(path, "rb") as f:
+            batch = imports.import_receipts(batch, user, f)  # committed when it returns
+        elapsed = time.perf_counter() - t
+        rss = peak_rss_mb()
+    finally:
+        with transaction.atomic(), connection.cursor() as cur:
+            for sql in RESTORE:
+                cur.execute(sql)
+            AuditEntry.objects.filter(
+                model="collection.receiptimport", object_id=str(batch.pk)
+            ).delete()
+            ReceiptImport.objects.filter(pk=batch.pk).delete()
+        # The removed rows stay as dead tuples and index entries (autovacuum may be off, as on
+        # CI's server): reclaim them, or each run imports into more bloated indexes than the last.
+        with connection.cursor() as cur:
+            for table in (
+                "enrolment_receipt",
+                "enrolment_contributionmonth",
+                "enrolment_vsienrolment",
+                "collection_importrow",
+            ):
+                cur.execute(f"VACUUM {table}")
     return {
         "import_s": elapsed,
-        "constraints_s": constraints,
         "rows": rows,
-        "accepted": accepted,
-        "rejected": rejected,
-        "status": status,
-        "message": message,
+        "accepted": batch.accepted,
+        "rejected": batch.rejected,
+        "status": batch.status,
+        "message": batch.message,
         "csv_s": made,
         "rss_before_mb": before,
-        "rss_mb": peak_rss_mb(),
+        "rss_mb": rss,
     }
 
 
@@ -203,14 +233,12 @@ def main():
     i = child("import")
     rate = i["rows"] / i["import_s"]
     line(
-        f"CSV import, {i['rows']:,} rows (rows/s)",
+        f"CSV import, {i['rows']:,} rows, committed (rows/s)",
         f"{rate:,.0f}",
         ">= 20,000 rows/s",
         rate >= 20_000,
     )
     line("  accepted / rejected", f"{i['accepted']:,} / {i['rejected']:,}", "", True)
-    committed = i["rows"] / (i["import_s"] + i["constraints_s"])
-    line("  with the foreign-key checks of COMMIT", f"{committed:,.0f}", "", True)
     line("peak memory of the import (MB)", f"{i['rss_mb']:.0f}", "< 500 MB", i["rss_mb"] < 500)
     if i["status"] != "done":
         print("  import message:", i["message"])

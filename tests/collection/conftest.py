@@ -74,3 +74,11 @@ def cohort(office, users):
             commune=LAI_VUNG,
         ),
     }
+
+
+@pytest.fixture
+def two(office):
+    """Two monthly payers for the import tests: A paid through 10/2026, B (quarterly) 9/2026."""
+    a = enrol(office, "Nguyễn Văn A", paid_through=date(2026, 10, 1))
+    b = enrol(office, "Trần Thị B", paid_through=date(2026, 9, 1), method="3", income=3_000_000)
+    return a, b

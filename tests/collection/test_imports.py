@@ -55,13 +55,6 @@ def errors(batch):
     return {r.line: (r.field, r.message) for r in batch.rows.filter(status=RowStatus.REJECTED)}
 
 
-@pytest.fixture
-def two(office):
-    a = enrol(office, "Nguyễn Văn A", paid_through=date(2026, 10, 1))
-    b = enrol(office, "Trần Thị B", paid_through=date(2026, 9, 1), method="3", income=3_000_000)
-    return a, b
-
-
 def snapshot():
     return (
         list(

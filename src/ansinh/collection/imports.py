@@ -30,7 +30,9 @@ import csv
 import hashlib
 import io
 import operator
+import queue
 import re
+import threading
 from collections.abc import Iterator
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -292,6 +294,7 @@ class _Validator:
         self.month_of: dict[date, Month] = {}
         self.firsts: dict = {}
         self.covers: dict = {}
+        self.support_added: dict[int, int] = {}  # person id -> supported months accepted so far
 
     def _month_of(self, d: date) -> Month:
         m = self.month_of.get(d)
@@ -386,12 +389,14 @@ class _Validator:
             return {}
         from ansinh.enrolment.models import ContributionMonth
 
-        return dict(
+        recorded = dict(
             ContributionMonth.objects.filter(person_id__in=need, support__gt=0)
             .values_list("person_id")
             .annotate(n=Count("id"))
             .order_by()
         )
+        # and those of this file's earlier batches, not yet written (or not yet visible)
+        return {pid: recorded.get(pid, 0) + self.support_added.get(pid, 0) for pid in need}
 
     def _row(self, line, r, persons, enrolments, existing, groups, collectors, used):
         number = r["so_bien_lai"]
@@ -551,8 +556,11 @@ class _Validator:
             )
         st.paid_through, st.status = covered, VsiStatus.ACTIVE
         self.state[enrolment["id"]] = st
-        if used.get(person["id"]) is not None:
-            used[person["id"]] += quote.supported_months
+        if quote.supported_months:
+            pid = person["id"]
+            self.support_added[pid] = self.support_added.get(pid, 0) + quote.supported_months
+            if pid in used:
+                used[pid] += quote.supported_months
         row.status = RowStatus.ACCEPTED
         row.enrolment_id = enrolment["id"]
         row.paid_on, row.from_month, row.months = paid_on, first, months
@@ -567,24 +575,34 @@ class _Validator:
 
 
 def import_receipts(batch: ReceiptImport, user, fileobj) -> ReceiptImport:
-    """Run an import to the end: validate (phase 1), then write or reject (phase 2)."""
+    """Run an import to the end: validate (phase 1) and write (phase 2), or reject."""
     batch.status = ImportStatus.VALIDATING
     batch.save(update_fields=["status"])
     validator = _Validator(batch, user)
     counts = {RowStatus.ACCEPTED: 0, RowStatus.DUPLICATE: 0, RowStatus.REJECTED: 0}
+    writer = Writer.start_for(batch, user)
+    try:
+        return _import_receipts(batch, user, fileobj, validator, counts, writer)
+    finally:
+        if writer is not None:
+            writer.abandon()  # when it has not committed: an error or a rejected file
+
+
+def _import_receipts(batch, user, fileobj, validator, counts, writer) -> ReceiptImport:
     done = 0
     try:
         pending: list = []
-        for item in read_rows(fileobj, batch.file_name, RECEIPT_COLUMNS, REQUIRED_RECEIPT):
+        items = read_rows(fileobj, batch.file_name, RECEIPT_COLUMNS, REQUIRED_RECEIPT)
+        for item in items:
             pending.append(item)
             if len(pending) >= BATCH:
-                done = _flush(validator, pending, counts, done)
+                done = _flush(validator, pending, counts, done, writer)
                 pending = []
         if pending:
-            done = _flush(validator, pending, counts, done)
+            done = _flush(validator, pending, counts, done, writer)
     except LayoutError as exc:
         return _finish(batch, ImportStatus.FAILED, counts, str(exc), delete_rows=True)
-    except Exception as exc:  # nothing has been written yet: the staging rows are the report
+    except Exception as exc:  # the writer's transaction, if any, is rolled back: nothing written
         return _finish(
             batch,
             ImportStatus.FAILED,
@@ -594,6 +612,8 @@ def import_receipts(batch: ReceiptImport, user, fileobj) -> ReceiptImport:
         )
     batch.total = done
     if counts[RowStatus.REJECTED] and not batch.keep_valid:
+        if writer is not None:
+            writer.abandon()
         ImportRow.objects.filter(batch=batch, status=RowStatus.ACCEPTED).update(
             status=RowStatus.SKIPPED
         )
@@ -610,7 +630,10 @@ def import_receipts(batch: ReceiptImport, user, fileobj) -> ReceiptImport:
     batch.status = ImportStatus.WRITING
     batch.save(update_fields=["status", "total"])
     try:
-        write_accepted(batch, user)
+        if writer is not None:
+            writer.commit()
+        else:
+            write_accepted(batch, user)
     except Exception as exc:
         ImportRow.objects.filter(batch=batch, status=RowStatus.ACCEPTED).update(
             status=RowStatus.SKIPPED
@@ -629,7 +652,7 @@ def import_receipts(batch: ReceiptImport, user, fileobj) -> ReceiptImport:
     return _finish(batch, ImportStatus.DONE, counts, message)
 
 
-def _flush(validator, pending, counts, done):
+def _flush(validator, pending, counts, done, writer=None):
     rows = validator.batch_rows(pending)
     _stage(rows)
     for r in rows:
@@ -638,6 +661,9 @@ def _flush(validator, pending, counts, done):
     ReceiptImport.objects.filter(pk=validator.batch.pk).update(
         done=done, total=max(done, validator.batch.total)
     )
+    # Written while the next batch is validated; pointless once the file is to be rejected.
+    if writer is not None and (validator.batch.keep_valid or not counts[RowStatus.REJECTED]):
+        writer.write(rows[0].line, rows[-1].line)
     checkpoint("validate", done)
     return done
 
@@ -684,90 +710,96 @@ def _add_months_sql(date_sql: str, n_sql: str) -> str:
     return f"date({date_sql}, printf('%%+d months', {n_sql}))"
 
 
-@transaction.atomic
-def write_accepted(batch: ReceiptImport, user) -> int:
-    """Phase 2: receipts, months, paid_through and visits from the staging rows, set-based."""
+def _first_new_receipt(cur) -> int:
+    """The new receipts all get ids above the highest one visible now: the months' join on the
+    number then matches only receipts written by this import."""
+    cur.execute("SELECT COALESCE(MAX(id), 0) FROM enrolment_receipt")
+    return cur.fetchone()[0]
+
+
+def _write_lines(cur, batch: ReceiptImport, user, before: int, now, lines: tuple[int, int]) -> int:
+    """Receipts, their months and paid_through from the accepted staging rows of lines lo..hi."""
+    rows = "collection_importrow"
+    accepted = (
+        f"{rows}.batch_id = %s AND {rows}.status = 'accepted' AND {rows}.line BETWEEN %s AND %s"
+    )
+    where = [batch.pk, *lines]
+    # Nothing may have moved since the rows were checked. A receipt recorded meanwhile for the
+    # same months trips the unique (person, month) constraint below and the whole file rolls
+    # back; paid_through only ever moves forward.
+    cur.execute(
+        f"SELECT COUNT(*) FROM enrolment_vsienrolment e JOIN (SELECT enrolment_id, "
+        f"MIN(from_month) AS first FROM {rows} WHERE {accepted} GROUP BY enrolment_id) v "
+        f"ON v.enrolment_id = e.id WHERE e.paid_through >= v.first OR e.status = 'stopped'",
+        where,
+    )
+    if cur.fetchone()[0]:
+        raise RuntimeError(
+            _("Some participants paid since the file was checked; upload the file again.")
+        )
+    recorder = user.pk if user and user.pk else None
+    cur.execute(
+        "INSERT INTO enrolment_receipt (number, scheme, person_id, vsi_enrolment_id, "
+        "paid_on, from_month, months, members, income, gross, support, amount, "
+        "collector_id, organisation_id, source, recorded_by_id, created_at) "
+        "SELECT number, 'vsi', person_id, enrolment_id, paid_on, from_month, months, 1, "
+        "income, gross, support, amount, collector_id, organisation_id, 'import', %s, %s "
+        f"FROM {rows} WHERE {accepted}",
+        [recorder, now, *where],
+    )
+    written = cur.rowcount
+    checkpoint("receipts", written)
+    month = _add_months_sql("s.from_month", "n.i")
+    postgres = connection.vendor == "postgresql"
+    cur.execute(
+        (
+            ""
+            if postgres
+            else "WITH RECURSIVE nums(i) AS "
+            "(SELECT 0 UNION ALL SELECT i + 1 FROM nums WHERE i < 59) "
+        )
+        + "INSERT INTO enrolment_contributionmonth (person_id, enrolment_id, receipt_id, "
+        "month, income, gross, support) "
+        f"SELECT s.person_id, s.enrolment_id, r.id, {month}, s.income, "
+        "CASE WHEN n.i = s.months - 1 THEN s.gross - (s.gross / s.months) * (s.months - 1) "
+        "ELSE s.gross / s.months END, "
+        "CASE WHEN n.i >= s.supported_months THEN 0 "
+        "WHEN n.i = s.supported_months - 1 THEN s.support - (s.support / "
+        "NULLIF(s.supported_months, 0)) * (s.supported_months - 1) "
+        "ELSE s.support / NULLIF(s.supported_months, 0) END "
+        f"FROM {rows} s JOIN enrolment_receipt r ON r.number = s.number AND r.id > %s "
+        + (
+            # one row per month paid, generated per receipt (not 60 x the file, filtered)
+            "CROSS JOIN LATERAL generate_series(0, s.months - 1) n(i) "
+            if postgres
+            else "JOIN nums n ON n.i < s.months "
+        )
+        + "WHERE s.batch_id = %s AND s.status = 'accepted' AND s.line BETWEEN %s AND %s",
+        [before, *where],
+    )
+    checkpoint("months", written)
+    last = _add_months_sql("from_month", "months - 1")
+    cur.execute(
+        "UPDATE enrolment_vsienrolment SET paid_through = "
+        "CASE WHEN paid_through > v.pt THEN paid_through ELSE v.pt END, status = 'active', "
+        "status_since = CASE WHEN enrolment_vsienrolment.status = 'suspended' THEN v.paid_on "
+        "ELSE enrolment_vsienrolment.status_since END, updated_at = %s "
+        f"FROM (SELECT enrolment_id, MAX({last}) AS pt, MIN(paid_on) AS paid_on FROM {rows} "
+        f"WHERE {accepted} GROUP BY enrolment_id) v "
+        "WHERE enrolment_vsienrolment.id = v.enrolment_id",
+        [now, *where],
+    )
+    checkpoint("paid_through", written)
+    return written
+
+
+def _write_end(batch: ReceiptImport, user, written: int) -> None:
+    """After the last lines: the visits their payments resolve, and one audit entry."""
     from ansinh.collection.services import resolve_paid_visits
 
-    rows = "collection_importrow"
-    accepted = f"{rows}.batch_id = %s AND {rows}.status = 'accepted'"
-    with connection.cursor() as cur:
-        # Nothing may have moved since the rows were checked. A receipt recorded meanwhile for
-        # the same months trips the unique (person, month) constraint below and the whole file
-        # rolls back; paid_through only ever moves forward.
-        ids = ImportRow.objects.filter(batch=batch, status=RowStatus.ACCEPTED).values(
-            "enrolment_id"
-        )
-        cur.execute(
-            f"SELECT COUNT(*) FROM enrolment_vsienrolment e JOIN (SELECT enrolment_id, "
-            f"MIN(from_month) AS first FROM {rows} WHERE {accepted} GROUP BY enrolment_id) v "
-            f"ON v.enrolment_id = e.id WHERE e.paid_through >= v.first OR e.status = 'stopped'",
-            [batch.pk],
-        )
-        if cur.fetchone()[0]:
-            raise RuntimeError(
-                _("Some participants paid since the file was checked; upload the file again.")
-            )
-        now = timezone.now()
-        insert_receipts = (
-            "INSERT INTO enrolment_receipt (number, scheme, person_id, vsi_enrolment_id, "
-            "paid_on, from_month, months, members, income, gross, support, amount, "
-            "collector_id, organisation_id, source, recorded_by_id, created_at) "
-            "SELECT number, 'vsi', person_id, enrolment_id, paid_on, from_month, months, 1, "
-            "income, gross, support, amount, collector_id, organisation_id, 'import', %s, %s "
-            f"FROM {rows} WHERE {accepted}"
-        )
-        month = _add_months_sql("s.from_month", "n.i")
-        months_select = (
-            f"SELECT s.person_id, s.enrolment_id, r.id, {month}, s.income, "
-            "CASE WHEN n.i = s.months - 1 THEN s.gross - (s.gross / s.months) * (s.months - 1) "
-            "ELSE s.gross / s.months END, "
-            "CASE WHEN n.i >= s.supported_months THEN 0 "
-            "WHEN n.i = s.supported_months - 1 THEN s.support - (s.support / "
-            "NULLIF(s.supported_months, 0)) * (s.supported_months - 1) "
-            "ELSE s.support / NULLIF(s.supported_months, 0) END "
-            "FROM {rows} s JOIN {receipts} r ON r.number = s.number AND r.id > %s "
-            + (
-                # one row per month paid, generated per receipt (not 60 x the file, filtered)
-                "CROSS JOIN LATERAL generate_series(0, s.months - 1) n(i) "
-                if connection.vendor == "postgresql"
-                else "JOIN nums n ON n.i < s.months "
-            )
-            + "WHERE s.batch_id = %s AND s.status = 'accepted'"
-        )
-        insert_months = (
-            "INSERT INTO enrolment_contributionmonth (person_id, enrolment_id, receipt_id, "
-            "month, income, gross, support) "
-        )
-        nums = "nums(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM nums WHERE i < 59)"
-        recorder = user.pk if user and user.pk else None
-        # The new receipts all get ids above the highest one visible now: the months' join on
-        # the number matches only receipts written by this import.
-        cur.execute("SELECT COALESCE(MAX(id), 0) FROM enrolment_receipt")
-        before = cur.fetchone()[0]
-        cur.execute(insert_receipts, [recorder, now, batch.pk])
-        written = cur.rowcount
-        checkpoint("receipts", written)
-        cur.execute(
-            (f"WITH RECURSIVE {nums} " if connection.vendor != "postgresql" else "")
-            + insert_months
-            + months_select.format(rows=rows, receipts="enrolment_receipt"),
-            [before, batch.pk],
-        )
-        checkpoint("months", written)
-        last = _add_months_sql("from_month", "months - 1")
-        cur.execute(
-            "UPDATE enrolment_vsienrolment SET paid_through = "
-            "CASE WHEN paid_through > v.pt THEN paid_through ELSE v.pt END, status = 'active', "
-            "status_since = CASE WHEN enrolment_vsienrolment.status = 'suspended' THEN v.paid_on "
-            "ELSE enrolment_vsienrolment.status_since END, updated_at = %s "
-            f"FROM (SELECT enrolment_id, MAX({last}) AS pt, MIN(paid_on) AS paid_on FROM {rows} "
-            f"WHERE {accepted} GROUP BY enrolment_id) v "
-            "WHERE enrolment_vsienrolment.id = v.enrolment_id",
-            [now, batch.pk],
-        )
-        checkpoint("paid_through", written)
-    resolve_paid_visits(ids)
+    resolve_paid_visits(
+        ImportRow.objects.filter(batch=batch, status=RowStatus.ACCEPTED).values("enrolment_id")
+    )
     AuditEntry.objects.create(
         user=user if user and user.pk else None,
         action=AuditEntry.Action.CREATE,
@@ -776,7 +808,83 @@ def write_accepted(batch: ReceiptImport, user) -> int:
         object_repr=f"{batch.file_name}: {written} receipts"[:200],
         after={"file": batch.file_name, "sha256": batch.sha256, "receipts": written},
     )
+
+
+@transaction.atomic
+def write_accepted(batch: ReceiptImport, user) -> int:
+    """Phase 2 in one go, after the whole file is validated (SQLite, or in a caller's
+    transaction): receipts, months, paid_through and visits from the staging rows, set-based."""
+    with connection.cursor() as cur:
+        before = _first_new_receipt(cur)
+        written = _write_lines(cur, batch, user, before, timezone.now(), (0, 2**31 - 1))
+    _write_end(batch, user, written)
     return written
+
+
+class _Abandon(Exception):
+    pass
+
+
+class Writer(threading.Thread):
+    """Phase 2 one batch behind phase 1: the write transaction, in a connection of its own.
+
+    On PostgreSQL, outside a caller's transaction, each validated batch is written while the
+    next one is read and checked (decision 0014). The foreign keys are checked row by row as
+    they are written (SET CONSTRAINTS ALL IMMEDIATE), not all at COMMIT. Nothing is visible to
+    anyone until commit(); abandon() rolls everything back.
+    """
+
+    COMMIT, ROLLBACK = "commit", "rollback"
+
+    def __init__(self, batch: ReceiptImport, user):
+        super().__init__(name=f"receipt-import-{batch.pk}", daemon=True)
+        self.batch, self.user = batch, user
+        self.todo: queue.SimpleQueue = queue.SimpleQueue()
+        self.error: BaseException | None = None
+        self.written = 0
+
+    @classmethod
+    def start_for(cls, batch: ReceiptImport, user) -> Writer | None:
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            return None
+        writer = cls(batch, user)
+        writer.start()
+        return writer
+
+    def write(self, first_line: int, last_line: int) -> None:
+        if self.error is not None:
+            raise self.error
+        self.todo.put((first_line, last_line))
+
+    def commit(self) -> int:
+        self.todo.put(self.COMMIT)
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.written
+
+    def abandon(self) -> None:
+        if self.is_alive():
+            self.todo.put(self.ROLLBACK)
+            self.join()
+
+    def run(self) -> None:
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cur:
+                    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    before, now = _first_new_receipt(cur), timezone.now()
+                    while (lines := self.todo.get()) != self.COMMIT:
+                        if lines == self.ROLLBACK:
+                            raise _Abandon
+                        self.written += _write_lines(cur, self.batch, self.user, before, now, lines)
+                _write_end(self.batch, self.user, self.written)
+        except _Abandon:
+            pass
+        except BaseException as exc:  # handed to the importing thread
+            self.error = exc
+        finally:
+            connection.close()
 
 
 # -- reasons -----------------------------------------------------------------------------------

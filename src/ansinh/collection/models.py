@@ -429,7 +429,8 @@ class ImportRow(models.Model):
 
     class Meta:
         ordering = ["batch_id", "line"]
-        indexes = [models.Index(fields=["batch", "status"])]
+        # the writer reads the accepted rows of one batch of lines at a time
+        indexes = [models.Index(fields=["batch", "status", "line"])]
 
 
 class Notice(models.Model):

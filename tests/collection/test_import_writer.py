@@ -1,0 +1,116 @@
+"""Imports as an upload runs them: outside any transaction, so on PostgreSQL the writer thread
+writes each validated batch in its own connection while the next batch is checked (decision
+0014). On SQLite the same tests run the one-go write after validation."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from ansinh.accounts.models import AuditEntry
+from ansinh.collection import imports
+from ansinh.collection.choices import ImportStatus, RowStatus
+from ansinh.enrolment.models import ContributionMonth, Receipt
+
+from .test_imports import csv_bytes, errors, row, run, snapshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of two rows, and the thread each write step ran in."""
+    monkeypatch.setattr(imports, "BATCH", 2)
+    threads = []
+
+    def record(stage, done):
+        if stage in ("receipts", "months", "paid_through"):
+            threads.append(threading.current_thread().name)
+
+    monkeypatch.setattr(imports, "checkpoint", record)
+    return threads
+
+
+def five_rows(a, b):
+    """A twice in different batches (Nov, then Dec-Jan), B once: three batches of lines."""
+    return [
+        row("BL-1", a),
+        row("BL-2", b, months=3),
+        row("BL-3", a, months=2),
+    ]
+
+
+def test_written_batch_by_batch_behind_the_validation(users, two, small_batches):
+    a, b = two
+    batch = run(users["postmgr"], csv_bytes(five_rows(a, b)))
+    assert batch.status == ImportStatus.DONE, batch.message
+    assert (batch.accepted, batch.rejected, batch.total) == (3, 0, 3)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.paid_through == date(2027, 1, 1)
+    assert b.paid_through == date(2026, 12, 1)
+    assert ContributionMonth.objects.count() == 1 + 3 + 2
+    assert AuditEntry.objects.filter(model="collection.receiptimport").count() == 1
+    if connection.vendor == "postgresql":
+        # two batches written apart, each in the writer's thread, not the importing one
+        assert small_batches == [f"receipt-import-{batch.pk}"] * 6
+    else:
+        assert small_batches == [threading.current_thread().name] * 3
+
+
+def test_a_rejected_row_in_the_last_batch_undoes_the_batches_already_written(
+    users, two, small_batches
+):
+    a, b = two
+    before = snapshot()
+    rows = five_rows(a, b) + [row("BL-4", b, amount=1)]
+    batch = run(users["postmgr"], csv_bytes(rows))
+    assert batch.status == ImportStatus.REJECTED
+    assert errors(batch) == {5: ("so_tien", errors(batch)[5][1])}
+    assert snapshot() == before
+    assert not batch.rows.filter(status=RowStatus.ACCEPTED).exists()
+    assert batch.rows.filter(status=RowStatus.SKIPPED).count() == 3
+    assert not AuditEntry.objects.filter(model="collection.receiptimport").exists()
+
+
+def test_keep_valid_writes_the_valid_rows_of_every_batch(users, two, small_batches):
+    a, b = two
+    rows = [row("BL-1", a), row("BL-X", b, amount=1), row("BL-2", b, months=3)]
+    batch = run(users["postmgr"], csv_bytes(rows), keep_valid=True)
+    assert batch.status == ImportStatus.DONE, batch.message
+    assert (batch.accepted, batch.rejected) == (2, 1)
+    assert set(Receipt.objects.values_list("number", flat=True)) == {"BL-1", "BL-2"}
+
+
+@pytest.mark.parametrize("stage", ["validate", "receipts", "months", "paid_through"])
+def test_a_crash_in_a_later_batch_leaves_the_database_as_it_was(users, two, monkeypatch, stage):
+    a, b = two
+    monkeypatch.setattr(imports, "BATCH", 2)
+
+    def boom(at, done):
+        # PostgreSQL: the first batch (lines 2-3) is validated and written before the crash in
+        # the second (one row); SQLite writes the three rows in one go, then crashes
+        if at == stage and (done >= 3 if at == "validate" else done in (1, 3)):
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(imports, "checkpoint", boom)
+    before = snapshot()
+    batch = run(users["postmgr"], csv_bytes(five_rows(a, b)))
+    assert batch.status == ImportStatus.FAILED and "disk full" in batch.message
+    assert snapshot() == before
+    assert not batch.rows.filter(status=RowStatus.ACCEPTED).exists()
+    # and the same file, uploaded again, goes in whole
+    monkeypatch.setattr(imports, "checkpoint", lambda at, done: None)
+    again = run(users["postmgr"], csv_bytes(five_rows(a, b)))
+    assert again.status == ImportStatus.DONE and again.accepted == 3, again.message
+
+
+def test_the_same_file_twice_adds_nothing(users, two, small_batches):
+    a, b = two
+    data = csv_bytes(five_rows(a, b))
+    assert run(users["postmgr"], data).status == ImportStatus.DONE
+    before = snapshot()
+    again = run(users["postmgr"], data)
+    assert (again.status, again.accepted, again.duplicates) == (ImportStatus.DONE, 0, 3)
+    assert snapshot() == before
