@@ -135,8 +135,10 @@ def province_rows(
     qs = VsiEnrolment.objects.filter(person__commune_id__in=list(commune_run))
     if historical:
         paid_through = Subquery(
-            ContributionMonth.objects.filter(
-                enrolment=OuterRef("pk"), receipt__paid_on__lte=on_issue
+            ContributionMonth.objects.filter(  # the (person, month) index, backwards
+                person_id=OuterRef("person_id"),
+                enrolment=OuterRef("pk"),
+                receipt__paid_on__lte=on_issue,
             )
             .order_by("-month")
             .values("month")[:1]

@@ -135,7 +135,7 @@ def _visits(run, month: Month, today: date, rng, officials) -> int:
     paid_on = {
         (e, m): d
         for e, m, d in ContributionMonth.objects.filter(
-            enrolment_id__in=entries.values("enrolment_id")
+            person_id__in=entries.values("person_id")
         ).values_list("enrolment_id", "month", "receipt__paid_on")
     }
     visits = []

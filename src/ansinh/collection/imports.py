@@ -724,19 +724,35 @@ def _write_lines(cur, batch: ReceiptImport, user, before: int, now, lines: tuple
         f"{rows}.batch_id = %s AND {rows}.status = 'accepted' AND {rows}.line BETWEEN %s AND %s"
     )
     where = [batch.pk, *lines]
-    # Nothing may have moved since the rows were checked. A receipt recorded meanwhile for the
-    # same months trips the unique (person, month) constraint below and the whole file rolls
-    # back; paid_through only ever moves forward.
+    # The enrolments first: the UPDATE locks each one until commit, so its person and itself
+    # stay as checked (decision 0015), and it moves only an enrolment that is still open, of
+    # the same person, and not paid since the rows were checked. One enrolment not moved and
+    # the whole file rolls back.
+    last = _add_months_sql("from_month", "months - 1")
     cur.execute(
-        f"SELECT COUNT(*) FROM enrolment_vsienrolment e JOIN (SELECT enrolment_id, "
-        f"MIN(from_month) AS first FROM {rows} WHERE {accepted} GROUP BY enrolment_id) v "
-        f"ON v.enrolment_id = e.id WHERE e.paid_through >= v.first OR e.status = 'stopped'",
-        where,
+        "UPDATE enrolment_vsienrolment SET paid_through = v.pt, status = 'active', "
+        "status_since = CASE WHEN enrolment_vsienrolment.status = 'suspended' THEN v.paid_on "
+        "ELSE enrolment_vsienrolment.status_since END, updated_at = %s "
+        f"FROM (SELECT enrolment_id, person_id, MIN(from_month) AS first, MAX({last}) AS pt, "
+        f"MIN(paid_on) AS paid_on FROM {rows} WHERE {accepted} "
+        "GROUP BY enrolment_id, person_id) v "
+        "WHERE enrolment_vsienrolment.id = v.enrolment_id "
+        "AND enrolment_vsienrolment.person_id = v.person_id "
+        "AND enrolment_vsienrolment.status <> 'stopped' "
+        "AND (enrolment_vsienrolment.paid_through IS NULL "
+        "OR enrolment_vsienrolment.paid_through < v.first)",
+        [now, *where],
     )
-    if cur.fetchone()[0]:
+    moved = cur.rowcount
+    cur.execute(
+        f"SELECT COUNT(*), COUNT(DISTINCT enrolment_id) FROM {rows} WHERE {accepted}", where
+    )
+    staged, enrolments = cur.fetchone()
+    if enrolments != moved:
         raise RuntimeError(
             _("Some participants paid since the file was checked; upload the file again.")
         )
+    checkpoint("paid_through", staged)
     recorder = user.pk if user and user.pk else None
     cur.execute(
         "INSERT INTO enrolment_receipt (number, scheme, person_id, vsi_enrolment_id, "
@@ -778,18 +794,6 @@ def _write_lines(cur, batch: ReceiptImport, user, before: int, now, lines: tuple
         [before, *where],
     )
     checkpoint("months", written)
-    last = _add_months_sql("from_month", "months - 1")
-    cur.execute(
-        "UPDATE enrolment_vsienrolment SET paid_through = "
-        "CASE WHEN paid_through > v.pt THEN paid_through ELSE v.pt END, status = 'active', "
-        "status_since = CASE WHEN enrolment_vsienrolment.status = 'suspended' THEN v.paid_on "
-        "ELSE enrolment_vsienrolment.status_since END, updated_at = %s "
-        f"FROM (SELECT enrolment_id, MAX({last}) AS pt, MIN(paid_on) AS paid_on FROM {rows} "
-        f"WHERE {accepted} GROUP BY enrolment_id) v "
-        "WHERE enrolment_vsienrolment.id = v.enrolment_id",
-        [now, *where],
-    )
-    checkpoint("paid_through", written)
     return written
 
 

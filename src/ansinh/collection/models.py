@@ -405,7 +405,15 @@ class ReceiptImport(models.Model):
 class ImportRow(models.Model):
     """One row of an import: its verdict (the report) and, when accepted, the staged receipt."""
 
-    batch = models.ForeignKey(ReceiptImport, on_delete=models.CASCADE, related_name="rows")
+    # Staging, written only by its own import (decision 0015): the ORM cascades; the
+    # (batch, status, line) index serves the batch alone.
+    batch = models.ForeignKey(
+        ReceiptImport,
+        on_delete=models.CASCADE,
+        related_name="rows",
+        db_index=False,
+        db_constraint=False,
+    )
     line = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=RowStatus.choices)
     field = models.CharField(max_length=30, blank=True)

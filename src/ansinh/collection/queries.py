@@ -183,8 +183,8 @@ def on_time(user, months: list[Month], dimension: str | None = None):
     on or before the deadline month's last day.
     """
     first, last = months[0].first_day(), months[-1].first_day()
-    paid = ContributionMonth.objects.filter(
-        enrolment_id=OuterRef("enrolment_id"),
+    paid = ContributionMonth.objects.filter(  # one probe of the unique (person, month) index
+        person_id=OuterRef("person_id"),
         month=OuterRef("period_start"),
         receipt__paid_on__lt=OuterRef("deadline_end"),
     )

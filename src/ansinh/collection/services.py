@@ -219,7 +219,9 @@ def resolve_paid_visits(enrolment_ids, on: date | None = None) -> int:
         return 0
     paid = VsiEnrolment.objects.filter(pk=OuterRef("enrolment_id")).values("paid_through")[:1]
     last_receipt = (
-        Receipt.objects.filter(vsi_enrolment_id=OuterRef("enrolment_id"))
+        Receipt.objects.filter(  # by the (person, paid_on) index: a person has a few dozen
+            person_id=OuterRef("person_id"), vsi_enrolment_id=OuterRef("enrolment_id")
+        )
         .order_by("-id")
         .values("id")[:1]
     )

@@ -64,6 +64,15 @@ def insert_select(model, columns: list[str], queryset, constants: dict | None = 
         return cursor.rowcount
 
 
+def _text_array(values) -> str:
+    """A PostgreSQL array literal of strings, every element quoted."""
+    return (
+        '{"' + '","'.join(str(v).replace("\\", "\\\\").replace('"', '\\"') for v in values) + '"}'
+        if values
+        else "{}"
+    )
+
+
 @models.Field.register_lookup
 class AnyOf(models.Lookup):
     """`field__anyof=[...]`: membership with ONE parameter (an array on PostgreSQL, a JSON
@@ -79,7 +88,13 @@ class AnyOf(models.Lookup):
         lhs, lhs_params = self.process_lhs(compiler, conn)
         _rhs, rhs_params = self.process_rhs(compiler, conn)
         if conn.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*lhs_params, *rhs_params]
+            # Strings go as one text parameter, an array literal the server casts: psycopg
+            # would dump a list of str element by element. Integers go as an array (psycopg
+            # sends it binary, and the planner keeps its index plans for id lists).
+            values = rhs_params[0]
+            if values and all(type(v) is str for v in values):
+                return f"{lhs} = ANY(%s::text[])", [*lhs_params, _text_array(values)]
+            return f"{lhs} = ANY(%s)", [*lhs_params, list(values)]
         import json
 
         values = json.dumps([v if isinstance(v, int | str) else str(v) for v in rhs_params[0]])

@@ -137,12 +137,26 @@ class Receipt(models.Model):
     # query matches numbers with LIKE on a large table.
     number = models.CharField(_("receipt number"), max_length=40, unique=True)
     scheme = models.CharField(_("scheme"), max_length=3, choices=Scheme.choices)
-    # person alone is served by the (person, paid_on) index below.
+    # person alone is served by the (person, paid_on) index below. The person and enrolment
+    # exist by construction (decision 0015): both writers lock the enrolment row before they
+    # write under it, and the enrolment's own foreign key holds its person; the ORM protects.
     person = models.ForeignKey(
-        "registry.Person", on_delete=models.PROTECT, related_name="receipts", db_index=False
+        "registry.Person",
+        on_delete=models.PROTECT,
+        related_name="receipts",
+        db_index=False,
+        db_constraint=False,
     )
+    # Not indexed (decision 0015): an enrolment's receipts are its person's, found by the
+    # (person, paid_on) index; every imported receipt would pay for a random-key index.
     vsi_enrolment = models.ForeignKey(
-        VsiEnrolment, null=True, blank=True, on_delete=models.PROTECT, related_name="receipts"
+        VsiEnrolment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="receipts",
+        db_index=False,
+        db_constraint=False,
     )
     # Only HI receipts name a household: the index leaves the VSI receipts out (partial).
     household = models.ForeignKey(
@@ -218,9 +232,9 @@ class Receipt(models.Model):
 class ContributionMonth(models.Model):
     """One month of voluntary contribution, written with the receipt that paid it."""
 
-    # person and enrolment are copies of the receipt's (decision 0014): the receipt's foreign
-    # keys are the database's check, the ORM cascades. person alone is served by the unique
-    # (person, month) index.
+    # person and enrolment are copies of the receipt's (decision 0014), and the receipt is
+    # written just before its months in the same transaction (decision 0015): no database
+    # constraint, the ORM cascades. person alone is served by the unique (person, month) index.
     person = models.ForeignKey(
         "registry.Person",
         on_delete=models.CASCADE,
@@ -228,14 +242,15 @@ class ContributionMonth(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    enrolment = models.ForeignKey(
+    enrolment = models.ForeignKey(  # not indexed: by person, as the receipt's (decision 0015)
         VsiEnrolment,
         on_delete=models.CASCADE,
         related_name="contribution_months",
+        db_index=False,
         db_constraint=False,
     )
     receipt = models.ForeignKey(
-        Receipt, on_delete=models.CASCADE, related_name="contribution_months"
+        Receipt, on_delete=models.CASCADE, related_name="contribution_months", db_constraint=False
     )
     month = models.DateField(_("month"))
     income = models.PositiveBigIntegerField(_("income"))
