@@ -177,7 +177,15 @@ class CycleList(models.Model):
 class CycleEntry(models.Model):
     """One person on one list, frozen as issued: later registry changes do not touch it."""
 
-    run = models.ForeignKey(CycleRun, on_delete=models.CASCADE, related_name="entries")
+    # Written only by the cycle, in the transaction that creates the run (decision 0015): no
+    # database constraint; the (run, kind, ...) indexes serve the run alone.
+    run = models.ForeignKey(
+        CycleRun,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        db_index=False,
+        db_constraint=False,
+    )
     kind = models.CharField(max_length=8, choices=ListKind.choices)
     person = models.ForeignKey(
         "registry.Person",
@@ -249,10 +257,10 @@ class CycleEntry(models.Model):
 
     class Meta:
         ordering = ["run_id", "kind", "commune_name", "hamlet_name", "full_name", "id"]
-        indexes = [
-            models.Index(fields=["run", "kind", "organisation"]),
-            models.Index(fields=["run", "kind", "collector"]),
-        ]
+        # One index for every list of a run: an office's run holds some ten thousand entries,
+        # an organisation's or a collector's list is filtered from its (run, kind) range, and
+        # each index more is paid by every entry the cycle writes (decision 0015).
+        indexes = [models.Index(fields=["run", "kind"], name="cycle_entry_run_kind")]
 
     def __str__(self):
         return f"{self.full_name} ({self.get_kind_display()})"
