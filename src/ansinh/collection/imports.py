@@ -34,6 +34,8 @@ import queue
 import re
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from datetime import date, datetime
 from types import SimpleNamespace
 
@@ -47,6 +49,7 @@ from ansinh.accounts.scope import scope_for
 from ansinh.enrolment.models import Receipt, VsiEnrolment, VsiStatus
 from ansinh.enrolment.services import next_unpaid_month
 from ansinh.parameters.table import current_table
+from ansinh.places.models import Commune
 from ansinh.registry.models import Person, SupportMembership
 from ansinh.rules.months import Month
 from ansinh.rules.vsi import IncomeOutOfRange, vsi_quote
@@ -295,6 +298,8 @@ class _Validator:
         self.firsts: dict = {}
         self.covers: dict = {}
         self.support_added: dict[int, int] = {}  # person id -> supported months accepted so far
+        self.province_of = dict(Commune.objects.values_list("code", "province_id"))
+        self.organisation_of = dict(Collector.objects.values_list("id", "organisation_id"))
 
     def _month_of(self, d: date) -> Month:
         m = self.month_of.get(d)
@@ -302,7 +307,9 @@ class _Validator:
             m = self.month_of[d] = Month.of(d)
         return m
 
-    def batch_rows(self, rows: list[tuple[int, dict]]) -> list[_Verdict]:
+    def lookup(self, rows: list[tuple[int, dict]]) -> SimpleNamespace:
+        """What the database knows about a batch: reads only, no state of the validator
+        touched, so it can run in another thread (and connection) ahead of judge()."""
         for _l, r in rows:  # parse each cell once
             r["so_bien_lai"] = _text(r["so_bien_lai"])
             r["ma_so_bhxh"] = _text(r["ma_so_bhxh"])
@@ -311,7 +318,7 @@ class _Validator:
             r["_amount"] = _int(r["so_tien"])
         codes = {r["ma_so_bhxh"] for _l, r in rows}
         numbers = {r["so_bien_lai"] for _l, r in rows}
-        persons = self._persons(codes)
+        persons, outside = self._persons(codes)
         # sets, not lists: Django walks a list given to a lookup value by value
         person_ids = frozenset(p["id"] for p in persons.values())
         enrolments = {
@@ -337,11 +344,28 @@ class _Validator:
                 code__in={_text(r.get("ma_nhan_vien_thu")) for _l, r in rows} - {""}
             ).values("id", "code", "organisation_id")
         }
-        used = self._support_used(rows, persons)
-        return [
-            self._row(line, r, persons, enrolments, existing, groups, collectors, used)
-            for line, r in rows
-        ]
+        need, recorded = self._support_recorded(rows, persons)
+        return SimpleNamespace(
+            persons=persons,
+            outside=outside,
+            enrolments=enrolments,
+            existing=existing,
+            groups=groups,
+            collectors=collectors,
+            need=need,
+            recorded=recorded,
+        )
+
+    def judge(self, rows: list[tuple[int, dict]], found: SimpleNamespace) -> list[_Verdict]:
+        """Each row's verdict, in file order (a person's second row follows from the first)."""
+        self.outside = found.outside
+        # supported months toward the 120-month cap: recorded, and this file's earlier rows
+        # (not yet written, or not yet visible)
+        used = {
+            pid: found.recorded.get(pid, 0) + self.support_added.get(pid, 0) for pid in found.need
+        }
+        args = (found.persons, found.enrolments, found.existing, found.groups, found.collectors)
+        return [self._row(line, r, *args, used) for line, r in rows]
 
     def _persons(self, codes):
         si = [c for c in codes if len(c) == 10 and c.isdigit()]
@@ -353,40 +377,36 @@ class _Validator:
             else qs.filter(Q(si_code__anyof=frozenset(si)) | Q(cccd__anyof=frozenset(ids)))
         )
         out = {}
-        for p in qs.values(
-            "id",
-            "si_code",
-            "cccd",
-            "commune__province_id",
-            "collector_id",
-            "collector__organisation_id",
-        ):
+        # the person's row alone; province and organisation from the maps read once
+        province_of, organisation_of = self.province_of, self.organisation_of
+        for p in qs.values("id", "si_code", "cccd", "commune_id", "collector_id"):
+            p["province_id"] = province_of.get(p["commune_id"])
+            p["organisation_id"] = organisation_of.get(p["collector_id"])
             out[p["si_code"]] = p
             if p["cccd"]:
                 out[p["cccd"]] = p
-        self.outside = set()
+        outside = set()
         missing = [c for c in si + ids if c not in out]
         if missing and not self.scope.unrestricted:
             found = Person.objects.filter(Q(si_code__in=missing) | Q(cccd__in=missing))
             for s, c in found.values_list("si_code", "cccd"):
-                self.outside.update({s, c})
-        return out
+                outside.update({s, c})
+        return out, outside
 
-    def _support_used(self, rows, persons) -> dict[int, int]:
-        """Supported months already used, only for persons where the 120-month cap can bind."""
+    def _support_recorded(self, rows, persons) -> tuple[set, dict[int, int]]:
+        """The persons for whom the 120-month cap can bind, and their supported months
+        recorded so far."""
         need = set()
+        month_of = {}
         for _l, r in rows:
             paid_on, months = r["_paid_on"], r["_months"]
             p = persons.get(r["ma_so_bhxh"])
-            if (
-                p
-                and paid_on
-                and months
-                and (self._month_of(paid_on) - SUPPORT_SINCE) + months > self.cap
-            ):
-                need.add(p["id"])
+            if p and paid_on and months:
+                m = month_of.get(paid_on) or month_of.setdefault(paid_on, Month.of(paid_on))
+                if (m - SUPPORT_SINCE) + months > self.cap:
+                    need.add(p["id"])
         if not need:
-            return {}
+            return need, {}
         from ansinh.enrolment.models import ContributionMonth
 
         recorded = dict(
@@ -395,8 +415,7 @@ class _Validator:
             .annotate(n=Count("id"))
             .order_by()
         )
-        # and those of this file's earlier batches, not yet written (or not yet visible)
-        return {pid: recorded.get(pid, 0) + self.support_added.get(pid, 0) for pid in need}
+        return need, recorded
 
     def _row(self, line, r, persons, enrolments, existing, groups, collectors, used):
         number = r["so_bien_lai"]
@@ -465,7 +484,7 @@ class _Validator:
                 _("Amount %(v)r is not a whole number of dong.") % {"v": _text(r["so_tien"])},
             )
         collector_id = person["collector_id"]
-        org_id = person["collector__organisation_id"]
+        org_id = person["organisation_id"]
         ccode = _text(r.get("ma_nhan_vien_thu"))
         if ccode:
             c = collectors.get(ccode)
@@ -530,7 +549,7 @@ class _Validator:
             groups_on,
             self._month_of(paid_on),
             months,
-            person["commune__province_id"],
+            person["province_id"],
             used.get(person["id"], 0),
         )
         quote = self.quotes.get(key)
@@ -542,7 +561,7 @@ class _Validator:
                     groups_on,
                     paid_on,
                     months=months,
-                    province=person["commune__province_id"],
+                    province=person["province_id"],
                     support_months_used=used.get(person["id"], 0),
                 )
             except (IncomeOutOfRange, ValueError) as exc:
@@ -591,15 +610,11 @@ def import_receipts(batch: ReceiptImport, user, fileobj) -> ReceiptImport:
 def _import_receipts(batch, user, fileobj, validator, counts, writer) -> ReceiptImport:
     done = 0
     try:
-        pending: list = []
         items = read_rows(fileobj, batch.file_name, RECEIPT_COLUMNS, REQUIRED_RECEIPT)
-        for item in items:
-            pending.append(item)
-            if len(pending) >= BATCH:
-                done = _flush(validator, pending, counts, done, writer)
-                pending = []
-        if pending:
-            done = _flush(validator, pending, counts, done, writer)
+        # With a writer (PostgreSQL, no caller's transaction), lookups run a batch ahead too.
+        with closing(_validated(validator, _chunks(items), ahead=writer is not None)) as judged:
+            for rows in judged:
+                done = _record(validator, rows, counts, done, writer)
     except LayoutError as exc:
         return _finish(batch, ImportStatus.FAILED, counts, str(exc), delete_rows=True)
     except Exception as exc:  # the writer's transaction, if any, is rolled back: nothing written
@@ -652,8 +667,46 @@ def _import_receipts(batch, user, fileobj, validator, counts, writer) -> Receipt
     return _finish(batch, ImportStatus.DONE, counts, message)
 
 
-def _flush(validator, pending, counts, done, writer=None):
-    rows = validator.batch_rows(pending)
+def _chunks(items) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= BATCH:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _validated(validator, chunks, ahead: bool) -> Iterator[list[_Verdict]]:
+    """Each batch's verdicts. With `ahead`, the database lookups of the next batch run in a
+    thread of their own (its own connection; waiting on the server frees the interpreter)
+    while this batch is judged."""
+    if not ahead:
+        for rows in chunks:
+            yield validator.judge(rows, validator.lookup(rows))
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="receipt-lookups") as pool:
+        try:
+            previous = None
+            for rows in chunks:
+                future = pool.submit(validator.lookup, rows)
+                if previous is not None:
+                    yield validator.judge(previous[0], previous[1].result())
+                previous = (rows, future)
+            if previous is not None:
+                yield validator.judge(previous[0], previous[1].result())
+        finally:
+            pool.submit(_close_connection).result()  # the lookup thread's own
+
+
+def _close_connection() -> None:
+    """Close the calling thread's connection (`connection` resolves per thread when called)."""
+    connection.close()
+
+
+def _record(validator, rows, counts, done, writer=None):
+    """Stage a batch's verdicts (the report, committed), count them, hand them to the writer."""
     _stage(rows)
     for r in rows:
         counts[r.status] += 1
@@ -754,27 +807,19 @@ def _write_lines(cur, batch: ReceiptImport, user, before: int, now, lines: tuple
         )
     checkpoint("paid_through", staged)
     recorder = user.pk if user and user.pk else None
-    cur.execute(
+    insert_receipts = (
         "INSERT INTO enrolment_receipt (number, scheme, person_id, vsi_enrolment_id, "
         "paid_on, from_month, months, members, income, gross, support, amount, "
         "collector_id, organisation_id, source, recorded_by_id, created_at) "
         "SELECT number, 'vsi', person_id, enrolment_id, paid_on, from_month, months, 1, "
         "income, gross, support, amount, collector_id, organisation_id, 'import', %s, %s "
-        f"FROM {rows} WHERE {accepted}",
-        [recorder, now, *where],
+        f"FROM {rows} WHERE {accepted}"
     )
-    written = cur.rowcount
-    checkpoint("receipts", written)
+    # One row per month paid (split as enrolment.services.split_total does), from the staged
+    # row `s` and its new receipt `r`.
     month = _add_months_sql("s.from_month", "n.i")
-    postgres = connection.vendor == "postgresql"
-    cur.execute(
-        (
-            ""
-            if postgres
-            else "WITH RECURSIVE nums(i) AS "
-            "(SELECT 0 UNION ALL SELECT i + 1 FROM nums WHERE i < 59) "
-        )
-        + "INSERT INTO enrolment_contributionmonth (person_id, enrolment_id, receipt_id, "
+    insert_months = (
+        "INSERT INTO enrolment_contributionmonth (person_id, enrolment_id, receipt_id, "
         "month, income, gross, support) "
         f"SELECT s.person_id, s.enrolment_id, r.id, {month}, s.income, "
         "CASE WHEN n.i = s.months - 1 THEN s.gross - (s.gross / s.months) * (s.months - 1) "
@@ -783,14 +828,29 @@ def _write_lines(cur, batch: ReceiptImport, user, before: int, now, lines: tuple
         "WHEN n.i = s.supported_months - 1 THEN s.support - (s.support / "
         "NULLIF(s.supported_months, 0)) * (s.supported_months - 1) "
         "ELSE s.support / NULLIF(s.supported_months, 0) END "
-        f"FROM {rows} s JOIN enrolment_receipt r ON r.number = s.number AND r.id > %s "
+    )
+    staged = "s.batch_id = %s AND s.status = 'accepted' AND s.line BETWEEN %s AND %s"
+    cur.execute(insert_receipts, [recorder, now, *where])
+    written = cur.rowcount
+    checkpoint("receipts", written)
+    # The new receipts are the ones numbered as the staged rows with ids above `before`; the
+    # months are generated per receipt (not 60 x the file, filtered).
+    postgres = connection.vendor == "postgresql"
+    cur.execute(
+        (
+            ""
+            if postgres
+            else "WITH RECURSIVE nums(i) AS "
+            "(SELECT 0 UNION ALL SELECT i + 1 FROM nums WHERE i < 59) "
+        )
+        + insert_months
+        + f"FROM {rows} s JOIN enrolment_receipt r ON r.number = s.number AND r.id > %s "
         + (
-            # one row per month paid, generated per receipt (not 60 x the file, filtered)
             "CROSS JOIN LATERAL generate_series(0, s.months - 1) n(i) "
             if postgres
             else "JOIN nums n ON n.i < s.months "
         )
-        + "WHERE s.batch_id = %s AND s.status = 'accepted' AND s.line BETWEEN %s AND %s",
+        + f"WHERE {staged}",
         [before, *where],
     )
     checkpoint("months", written)
