@@ -1,4 +1,4 @@
-"""Receipt and reason files (CSV or XLSX): streamed, validated in sets, written in one go.
+"""Receipt and reason files (CSV or XLSX): streamed, validated in sets, written in one transaction.
 
 Layout of a receipt file (the template is downloadable from the import page; docs/collection.md):
 
@@ -18,10 +18,14 @@ come from the rules engine quoted once per distinct (income, groups, month, mont
 verdicts are bulk-inserted as ImportRow (the report, and the staging table). Progress is
 committed per batch, so a page can poll it.
 
-Phase 2 (write), in one transaction: INSERT ... SELECT the receipts from the staging rows,
-INSERT ... SELECT their contribution months (split as enrolment.services.split_total does),
-one UPDATE of paid_through per enrolment, visits resolved. A file with a rejected row writes
-nothing unless the user chose to keep the valid rows; a crash leaves the database as it was.
+Phase 2 (write), in one transaction: per range of staged lines, one UPDATE of paid_through
+per enrolment (which locks it and checks it is still open and unpaid), INSERT ... SELECT the
+receipts, INSERT ... SELECT their contribution months (split as
+enrolment.services.split_total does); then visits resolved and one audit entry. On
+PostgreSQL, outside a caller's transaction, the phases overlap (decision 0015): a lookup
+thread reads batch k+1 while batch k is judged and a Writer thread writes batch k-1, each in
+a connection of its own. A file with a rejected row writes nothing unless the user chose to
+keep the valid rows; a crash leaves the database as it was.
 """
 
 from __future__ import annotations
