@@ -114,3 +114,43 @@ def test_the_same_file_twice_adds_nothing(users, two, small_batches):
     again = run(users["postmgr"], data)
     assert (again.status, again.accepted, again.duplicates) == (ImportStatus.DONE, 0, 3)
     assert snapshot() == before
+
+
+def test_the_first_rejected_row_rolls_the_writes_back_at_once(users, two, monkeypatch):
+    """The rest of the file is only checked (for the report): no transaction is left open
+    holding the enrolments of the first batches while it is."""
+    a, b = two
+    monkeypatch.setattr(imports, "BATCH", 2)
+    alive = []
+
+    def watch(stage, done):
+        if stage == "validate" and done >= 4:  # the batch after the rejected row
+            alive.append(any(t.name.startswith("receipt-import-") for t in threading.enumerate()))
+
+    monkeypatch.setattr(imports, "checkpoint", watch)
+    before = snapshot()
+    rows = [row("BL-1", a), row("BL-2", b), row("BL-3", a, amount=1), row("BL-4", b, months=3)]
+    rows.append(row("BL-5", a, months=2))
+    batch = run(users["postmgr"], csv_bytes(rows))
+    assert batch.status == ImportStatus.REJECTED and batch.rejected == 1
+    assert alive and not any(alive)
+    assert snapshot() == before
+
+
+def test_the_support_cap_across_batches_written_behind(office, users, monkeypatch):
+    from .conftest import enrol
+    from .test_imports import capped, supported_history
+
+    monkeypatch.setattr(imports, "BATCH", 1)
+    e = enrol(office, "Lê Văn Hạn", paid_through=date(2026, 10, 1))
+    supported_history(e, 106)
+    first, second = capped(e, 12, 106), capped(e, 12, 118)
+    data = csv_bytes(
+        [
+            row("BL-C1", e, months=12, amount=first.net_total),
+            row("BL-C2", e, months=12, amount=second.net_total),
+        ]
+    )
+    batch = run(users["postmgr"], data)
+    assert batch.status == ImportStatus.DONE, errors(batch)
+    assert ContributionMonth.objects.filter(person=e.person, support__gt=0).count() == 120

@@ -321,3 +321,83 @@ def test_reasons_file(office, users, cohort):
     )
     imports.run_import(batch2, users["postmgr"], io.BytesIO(data))
     assert NonPaymentReason.objects.get().code == "away"
+
+
+def supported_history(e, months, group="poor"):
+    """`months` supported months recorded for e's person from 01/2018, in one old receipt."""
+    from ansinh.registry.models import SupportMembership
+    from ansinh.web.text import add_months
+
+    SupportMembership.objects.create(person=e.person, group=group, valid_from=date(2018, 1, 1))
+    r = Receipt.objects.create(
+        number=f"H-{e.pk}",
+        scheme="vsi",
+        person=e.person,
+        vsi_enrolment=e,
+        paid_on=date(2018, 1, 5),
+        from_month=date(2018, 1, 1),
+        months=months,
+        gross=months * 100,
+        support=months * 10,
+        amount=months * 90,
+    )
+    ContributionMonth.objects.bulk_create(
+        ContributionMonth(
+            person=e.person,
+            enrolment=e,
+            receipt=r,
+            month=add_months(date(2018, 1, 1), i),
+            income=e.income,
+            gross=100,
+            support=10,
+        )
+        for i in range(months)
+    )
+
+
+def capped(e, months, used):
+    from ansinh.parameters.table import current_table
+    from ansinh.rules.vsi import vsi_quote
+
+    return vsi_quote(
+        current_table(),
+        e.income,
+        ("poor",),
+        PAID,
+        months=months,
+        province=e.person.commune.province_id,
+        support_months_used=used,
+    )
+
+
+def test_the_support_cap_binds_on_months_paid_ahead(office, users):
+    """114 supported months used, paid through 06/2027: 12 months paid now cover 07/2027 to
+    06/2028, and only 6 of them are supported (the 120-month cap), as on the receipt page."""
+    e = enrol(office, "Lê Thị Cao", paid_through=date(2027, 6, 1))
+    supported_history(e, 114)
+    quote = capped(e, 12, 114)
+    assert quote.supported_months == 6 and quote.net_total == net(e, 12)
+    batch = run(users["postmgr"], csv_bytes([row("BL-CAP", e, months=12)]))
+    assert batch.status == ImportStatus.DONE, errors(batch)
+    new = ContributionMonth.objects.filter(receipt__number="BL-CAP")
+    assert new.filter(support__gt=0).count() == 6
+
+
+@pytest.mark.parametrize("batch_size", [imports.BATCH, 1])
+def test_the_support_cap_counts_the_file_s_own_earlier_rows(office, users, monkeypatch, batch_size):
+    """106 used: a first 12-month row is fully supported (118), the second gets only 2,
+    whether the two rows are checked in one batch or in two."""
+    monkeypatch.setattr(imports, "BATCH", batch_size)
+    e = enrol(office, "Lê Văn Hạn", paid_through=date(2026, 10, 1))
+    supported_history(e, 106)
+    first, second = capped(e, 12, 106), capped(e, 12, 118)
+    assert (first.supported_months, second.supported_months) == (12, 2)
+    data = csv_bytes(
+        [
+            row("BL-C1", e, months=12, amount=first.net_total),
+            row("BL-C2", e, months=12, amount=second.net_total),
+        ]
+    )
+    batch = run(users["postmgr"], data)
+    assert batch.status == ImportStatus.DONE, errors(batch)
+    assert ContributionMonth.objects.filter(person=e.person, support__gt=0).count() == 120

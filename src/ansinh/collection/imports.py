@@ -302,6 +302,7 @@ class _Validator:
         self.firsts: dict = {}
         self.covers: dict = {}
         self.support_added: dict[int, int] = {}  # person id -> supported months accepted so far
+        self.support_recorded: dict[int, int] = {}  # person id -> in the database before
         self.province_of = dict(Commune.objects.values_list("code", "province_id"))
         self.organisation_of = dict(Collector.objects.values_list("id", "organisation_id"))
 
@@ -348,7 +349,6 @@ class _Validator:
                 code__in={_text(r.get("ma_nhan_vien_thu")) for _l, r in rows} - {""}
             ).values("id", "code", "organisation_id")
         }
-        need, recorded = self._support_recorded(rows, persons)
         return SimpleNamespace(
             persons=persons,
             outside=outside,
@@ -356,8 +356,6 @@ class _Validator:
             existing=existing,
             groups=groups,
             collectors=collectors,
-            need=need,
-            recorded=recorded,
         )
 
     def judge(self, rows: list[tuple[int, dict]], found: SimpleNamespace) -> list[_Verdict]:
@@ -365,9 +363,9 @@ class _Validator:
         self.outside = found.outside
         # supported months toward the 120-month cap: recorded, and this file's earlier rows
         # (not yet written, or not yet visible)
-        used = {
-            pid: found.recorded.get(pid, 0) + self.support_added.get(pid, 0) for pid in found.need
-        }
+        need = self._cap_can_bind(rows, found.persons, found.enrolments)
+        self._read_support_recorded(need - self.support_recorded.keys())
+        used = {pid: self.support_recorded[pid] + self.support_added.get(pid, 0) for pid in need}
         args = (found.persons, found.enrolments, found.existing, found.groups, found.collectors)
         return [self._row(line, r, *args, used) for line, r in rows]
 
@@ -397,29 +395,51 @@ class _Validator:
                 outside.update({s, c})
         return out, outside
 
-    def _support_recorded(self, rows, persons) -> tuple[set, dict[int, int]]:
-        """The persons for whom the 120-month cap can bind, and their supported months
-        recorded so far."""
-        need = set()
-        month_of = {}
+    def _cap_can_bind(self, rows, persons, enrolments) -> set[int]:
+        """The persons of a batch for whom the 120-month cap on supported months can bind.
+
+        A payment's months end at most at the latest of the month paid, the month after
+        paid-through (as this file has moved it so far) and the start month, plus every month
+        the person pays in this batch; no support was paid before SUPPORT_SINCE, so a person
+        cannot have used more supported months than there are months from then to that end.
+        """
+        ahead: dict[int, int] = {}
         for _l, r in rows:
-            paid_on, months = r["_paid_on"], r["_months"]
             p = persons.get(r["ma_so_bhxh"])
-            if p and paid_on and months:
-                m = month_of.get(paid_on) or month_of.setdefault(paid_on, Month.of(paid_on))
-                if (m - SUPPORT_SINCE) + months > self.cap:
-                    need.add(p["id"])
-        if not need:
-            return need, {}
+            if p and r["_months"]:
+                ahead[p["id"]] = ahead.get(p["id"], 0) + r["_months"]
+        need = set()
+        for _l, r in rows:
+            p = persons.get(r["ma_so_bhxh"])
+            e = p and enrolments.get(p["id"])
+            if not e or not r["_paid_on"] or p["id"] in need or p["id"] not in ahead:
+                continue
+            st = self.state.get(e["id"])
+            paid_through = st.paid_through if st else e["paid_through"]
+            latest = max(
+                self._month_of(r["_paid_on"]),
+                Month.of(paid_through) + 1 if paid_through else SUPPORT_SINCE,
+                Month.of(e["start_month"]),
+            )
+            if (latest - SUPPORT_SINCE) + ahead[p["id"]] > self.cap:
+                need.add(p["id"])
+        return need
+
+    def _read_support_recorded(self, person_ids: set[int]) -> None:
+        """Supported months already recorded, once per person for the whole file (the file's
+        own months are counted in support_added)."""
+        if not person_ids:
+            return
         from ansinh.enrolment.models import ContributionMonth
 
         recorded = dict(
-            ContributionMonth.objects.filter(person_id__in=need, support__gt=0)
+            ContributionMonth.objects.filter(person_id__in=person_ids, support__gt=0)
             .values_list("person_id")
             .annotate(n=Count("id"))
             .order_by()
         )
-        return need, recorded
+        for pid in person_ids:
+            self.support_recorded[pid] = recorded.get(pid, 0)
 
     def _row(self, line, r, persons, enrolments, existing, groups, collectors, used):
         number = r["so_bien_lai"]
@@ -620,8 +640,12 @@ def _import_receipts(batch, user, fileobj, validator, counts, writer) -> Receipt
             for rows in judged:
                 done = _record(validator, rows, counts, done, writer)
     except LayoutError as exc:
+        if writer is not None:
+            writer.abandon()
         return _finish(batch, ImportStatus.FAILED, counts, str(exc), delete_rows=True)
     except Exception as exc:  # the writer's transaction, if any, is rolled back: nothing written
+        if writer is not None:
+            writer.abandon()
         return _finish(
             batch,
             ImportStatus.FAILED,
@@ -718,9 +742,13 @@ def _record(validator, rows, counts, done, writer=None):
     ReceiptImport.objects.filter(pk=validator.batch.pk).update(
         done=done, total=max(done, validator.batch.total)
     )
-    # Written while the next batch is validated; pointless once the file is to be rejected.
-    if writer is not None and (validator.batch.keep_valid or not counts[RowStatus.REJECTED]):
-        writer.write(rows[0].line, rows[-1].line)
+    # Written while the next batch is validated. Once the file is to be rejected, the writes
+    # so far are rolled back at once (their locks released), and the rest only validated.
+    if writer is not None:
+        if validator.batch.keep_valid or not counts[RowStatus.REJECTED]:
+            writer.write(rows[0].line, rows[-1].line)
+        else:
+            writer.abandon()
     checkpoint("validate", done)
     return done
 
@@ -908,6 +936,7 @@ class Writer(threading.Thread):
         super().__init__(name=f"receipt-import-{batch.pk}", daemon=True)
         self.batch, self.user = batch, user
         self.todo: queue.SimpleQueue = queue.SimpleQueue()
+        self.stop = threading.Event()  # abandon(): skip the batches still queued
         self.error: BaseException | None = None
         self.written = 0
 
@@ -932,7 +961,9 @@ class Writer(threading.Thread):
         return self.written
 
     def abandon(self) -> None:
+        """Roll back (what is written, nothing more), and wait until the locks are released."""
         if self.is_alive():
+            self.stop.set()
             self.todo.put(self.ROLLBACK)
             self.join()
 
@@ -943,7 +974,7 @@ class Writer(threading.Thread):
                     cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     before, now = _first_new_receipt(cur), timezone.now()
                     while (lines := self.todo.get()) != self.COMMIT:
-                        if lines == self.ROLLBACK:
+                        if lines == self.ROLLBACK or self.stop.is_set():
                             raise _Abandon
                         self.written += _write_lines(cur, self.batch, self.user, before, now, lines)
                 _write_end(self.batch, self.user, self.written)

@@ -11,6 +11,11 @@ class VsiEnrolmentAdmin(ScopedAdmin):
     list_filter = ("status", "method")
     raw_id_fields = ("person", "created_by")
 
+    def has_delete_permission(self, request, obj=None):
+        # An enrolment is stopped, never deleted: its receipts and months name it, and the
+        # database does not check them (decision 0015).
+        return False
+
 
 @admin.register(HiEnrolment)
 class HiEnrolmentAdmin(ScopedAdmin):
