@@ -408,6 +408,22 @@ class _Validator:
             p = persons.get(r["ma_so_bhxh"])
             if p and r["_months"]:
                 ahead[p["id"]] = ahead.get(p["id"], 0) + r["_months"]
+        # The usual batch: even its latest month and its longest payment cannot bind.
+        state = self.state
+        paid = [r["_paid_on"] for _l, r in rows if r["_paid_on"]]
+        through = [
+            st.paid_through if (st := state.get(e["id"])) else e["paid_through"]
+            for e in enrolments.values()
+        ]
+        through = [d for d in through if d]
+        candidates = [Month.of(max(paid))] if paid else []
+        if through:
+            candidates.append(Month.of(max(through)) + 1)
+        if enrolments:
+            candidates.append(Month.of(max(e["start_month"] for e in enrolments.values())))
+        latest = max(candidates, default=SUPPORT_SINCE)
+        if not ahead or (latest - SUPPORT_SINCE) + max(ahead.values()) <= self.cap:
+            return set()
         need = set()
         for _l, r in rows:
             p = persons.get(r["ma_so_bhxh"])
