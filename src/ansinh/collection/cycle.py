@@ -26,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
@@ -40,7 +40,7 @@ from ansinh.rules.vsi import SUPPORT_GROUPS, IncomeOutOfRange, support_rate, vsi
 
 from .choices import ListKind
 from .models import CycleEntry, CycleList, CycleQuote, CycleRun
-from .sql import AddMonths, MonthIndex, insert_select
+from .sql import AddMonths, MonthIndex
 
 CYCLE_DAY = 25
 REASONS_DUE_DAY = 20
@@ -108,7 +108,6 @@ def province_rows(
     *,
     historical: bool = False,
     table=None,
-    quote_run: int | None = None,
 ):
     """The queryset that selects one list kind's rows for several offices of one province at
     once (as `x_<column>` aliases; `x_run` from the commune -> run map), set-based.
@@ -228,23 +227,8 @@ def province_rows(
         x_months_to_pay=F("x_period_months"),
         x_group_rank=Coalesce(rank, Value(0)),
     )
-    if quote_run is None:
-        amount = Value(None, output_field=IntegerField())
-    else:  # the frozen quote of the combination, looked up in the same statement
-        amount = Case(
-            When(method__in=LUMP, then=Value(None, output_field=IntegerField())),
-            default=Subquery(
-                CycleQuote.objects.filter(
-                    run_id=quote_run,
-                    on=on_quote,
-                    income=OuterRef("income"),
-                    months=OuterRef("x_period_months"),
-                    group_rank=OuterRef("x_group_rank"),
-                ).values("amount")[:1]
-            ),
-            output_field=IntegerField(),
-        )
-    qs = qs.annotate(x_amount=amount)
+    # The amount is the run's frozen quote, looked up by _insert_entries.
+    qs = qs.annotate(x_amount=Value(None, output_field=IntegerField()))
     return qs.values("x_run", *[f"x_{c}" for c in ENTRY_COLUMNS]).order_by()
 
 
@@ -324,15 +308,9 @@ def _issue_group(offices, province, month: Month, user, historical) -> list[Cycl
         for kind in (ListKind.DUE, ListKind.UNPAID):
             _prequote(runs[0], month, kind, table, province, historical)
             qs = province_rows(
-                commune_run,
-                province,
-                month,
-                kind,
-                historical=historical,
-                table=table,
-                quote_run=runs[0].pk,
+                commune_run, province, month, kind, historical=historical, table=table
             )
-            insert_select(CycleEntry, ["run", *ENTRY_COLUMNS], qs, constants={"kind": kind})
+            _insert_entries(qs, kind, runs[0].pk, _quote_day(month, kind))
     # A past cycle (demo history) counts whom it suspended; the registry already shows it.
     suspended = _suspend(runs, month, user, update=not historical)
     _summarise(runs)
@@ -344,10 +322,43 @@ def _issue_group(offices, province, month: Month, user, historical) -> list[Cycl
     return [CycleResult(run, True) for run in runs]
 
 
+def _quote_day(month: Month, kind: str) -> date:
+    """The day a list's amounts are quoted for: the due month, or the issue date."""
+    return (month + 1).first_day() if kind == ListKind.DUE else issue_date(month)
+
+
+def _insert_entries(qs, kind: str, quote_run: int, on_quote: date) -> int:
+    """INSERT ... SELECT one list kind's rows, each with its frozen quote looked up.
+
+    The rows' query is fenced (OFFSET 0: PostgreSQL may not inline it), so each row's support
+    group is looked up once, not again inside the quote's lookup (by the quotes' index).
+    """
+    qn = connection.ops.quote_name
+    columns = ["run", *ENTRY_COLUMNS]
+    names = [CycleEntry._meta.get_field(c).column for c in ["kind", *columns]]
+    lumps = ", ".join(["%s"] * len(LUMP))
+    quote = (
+        f"CASE WHEN sub.x_method IN ({lumps}) THEN NULL ELSE (SELECT q.amount FROM "
+        f"{qn(CycleQuote._meta.db_table)} q WHERE q.run_id = %s AND q.{qn('on')} = %s "
+        "AND q.income = sub.x_income AND q.months = sub.x_period_months "
+        "AND q.group_rank = sub.x_group_rank LIMIT 1) END"
+    )
+    select = [quote if c == "amount" else f"sub.{qn('x_' + c)}" for c in columns]
+    sql, params = qs.query.get_compiler(connection=connection).as_sql()
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
+    statement = (
+        f"INSERT INTO {qn(CycleEntry._meta.db_table)} ({', '.join(qn(n) for n in names)}) "
+        f"SELECT %s, {', '.join(select)} FROM ({sql}{fence}) sub"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [kind, *LUMP, quote_run, on_quote, *params])
+        return cursor.rowcount
+
+
 def _prequote(run, month: Month, kind: str, table, province: str, historical=False) -> None:
     """Quote every (income, months, best support group) the lists can need, once each, with
     the rules engine; the INSERT ... SELECT then looks each entry's amount up (frozen)."""
-    on = (month + 1).first_day() if kind == ListKind.DUE else issue_date(month)
+    on = _quote_day(month, kind)
     by_rank = {r: g for g, r in group_ranks(table, on, province).items()}
     enrolments = VsiEnrolment.objects.all()
     if not historical:  # past lists may show people who stopped since

@@ -1,6 +1,6 @@
-"""Small SQL helpers that differ between SQLite and PostgreSQL (month arithmetic, INSERT SELECT)."""
+"""Small SQL helpers that differ between SQLite and PostgreSQL (month arithmetic, batch lookups)."""
 
-from django.db import connection, models
+from django.db import models
 
 
 class AddMonths(models.Func):
@@ -41,27 +41,6 @@ class MonthIndex(models.Func):
             f"(EXTRACT(YEAR FROM {sql})::int * 12 + EXTRACT(MONTH FROM {sql})::int - 1)",
             [*params, *params],
         )
-
-
-def insert_select(model, columns: list[str], queryset, constants: dict | None = None) -> int:
-    """INSERT INTO model (constants..., columns...) SELECT ... FROM (queryset) in one statement.
-
-    `queryset` must be a `.values(*aliases)` queryset whose aliases are the names in `columns`
-    prefixed with "x_" (annotations, so each has an explicit alias). Returns the row count.
-    """
-    constants = constants or {}
-    table = model._meta.db_table
-    qn = connection.ops.quote_name
-    col_names = [model._meta.get_field(c).column for c in [*constants, *columns]]
-    sql, params = queryset.query.get_compiler(connection=connection).as_sql()
-    select = ", ".join(["%s"] * len(constants) + [f"sub.{qn('x_' + c)}" for c in columns])
-    statement = (
-        f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in col_names)}) "
-        f"SELECT {select} FROM ({sql}) sub"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*constants.values(), *params])
-        return cursor.rowcount
 
 
 def _text_array(values) -> str:
