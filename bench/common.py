@@ -17,6 +17,28 @@ def setup_django():
     django.setup()
 
 
+def settle() -> None:
+    """Start a measurement on a quiet server: flush what the previous part left dirty (a
+    CHECKPOINT; needs a superuser or pg_checkpoint, skipped without), so its writes are not
+    paid during the next part's timing."""
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(BENCH_URL)
+    try:
+        with psycopg.connect(
+            host=cfg["HOST"],
+            port=cfg["PORT"] or 5432,
+            user=cfg["USER"],
+            password=cfg["PASSWORD"] or None,
+            dbname=cfg["NAME"],
+            autocommit=True,
+        ) as conn:
+            conn.execute("CHECKPOINT")
+    except psycopg.Error:
+        pass
+
+
 def ensure_database() -> None:
     """Create the ansinh_bench database when it does not exist."""
     import dj_database_url

@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import ROOT, peak_rss_mb, setup_django
+from common import ROOT, peak_rss_mb, settle, setup_django
 
 IMPORT_ROWS = 100_000
 
@@ -201,6 +201,7 @@ def part_import() -> dict:
 
 
 def child(part: str) -> dict:
+    settle()
     out = subprocess.run(
         [sys.executable, __file__, "--part", part], capture_output=True, text=True, cwd=ROOT
     )
@@ -244,6 +245,7 @@ def main():
         print("  import message:", i["message"])
     import web
 
+    settle()
     web.main()  # search, participant page and dashboard p50/p95 with 20 users
 
 
