@@ -321,6 +321,8 @@ class _Validator:
             r["_paid_on"] = _date(r["ngay_nop"])
             r["_months"] = _int(r["so_thang"])
             r["_amount"] = _int(r["so_tien"])
+            r["_collector"] = _text(r.get("ma_nhan_vien_thu"))
+            r["_from"] = _text(r.get("tu_thang"))
         codes = {r["ma_so_bhxh"] for _l, r in rows}
         numbers = {r["so_bien_lai"] for _l, r in rows}
         persons, outside = self._persons(codes)
@@ -346,7 +348,7 @@ class _Validator:
         collectors = {
             c["code"]: c
             for c in Collector.objects.filter(
-                code__in={_text(r.get("ma_nhan_vien_thu")) for _l, r in rows} - {""}
+                code__in={r["_collector"] for _l, r in rows} - {""}
             ).values("id", "code", "organisation_id")
         }
         return SimpleNamespace(
@@ -525,7 +527,7 @@ class _Validator:
             )
         collector_id = person["collector_id"]
         org_id = person["organisation_id"]
-        ccode = _text(r.get("ma_nhan_vien_thu"))
+        ccode = r["_collector"]
         if ccode:
             c = collectors.get(ccode)
             if c is None:
@@ -549,7 +551,7 @@ class _Validator:
         first = self.firsts.get(fkey)
         if first is None:
             first = self.firsts[fkey] = next_unpaid_month(st, paid_on)
-        from_text = _text(r.get("tu_thang"))
+        from_text = r["_from"]
         if from_text:
             given = _month(r.get("tu_thang"))
             if given is None:
