@@ -5,6 +5,7 @@ from itertools import count
 
 from ansinh.accounts.models import Role, User
 from ansinh.collection.models import Collector, Organisation
+from ansinh.enrolment.models import VsiEnrolment
 from ansinh.places.models import Hamlet, Office, OfficeArea, OfficeName
 from ansinh.registry.models import Household, Person
 
@@ -80,4 +81,36 @@ def make_person(o, name="Nguyễn Thị Hồng", commune=HOA_LONG, collector=Non
     defaults.update(kw)
     return Person.objects.create(
         full_name=name, commune_id=commune, household=household, collector=collector, **defaults
+    )
+
+
+def enrol(
+    office,
+    name,
+    *,
+    paid_through,
+    method="1",
+    income=2_000_000,
+    collector=None,
+    commune=None,
+    start=date(2024, 1, 1),
+    status="active",
+    **kw,
+):
+    """A person of the office enrolled in VSI, paid through `paid_through`."""
+    person = make_person(
+        office,
+        name,
+        collector=collector or office.collector,
+        **({"commune": commune} if commune else {}),
+        **kw,
+    )
+    return VsiEnrolment.objects.create(
+        person=person,
+        start_month=start,
+        income=income,
+        method=method,
+        paid_through=paid_through,
+        status=status,
+        status_since=start,
     )

@@ -10,32 +10,18 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from ansinh.collection.models import CycleRun, FollowUpVisit
-from ansinh.enrolment.models import VsiEnrolment
 from ansinh.rules.months import Month
-from tests.factories import make_person
+from tests.factories import enrol
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def enrol(office, name, paid_through):
-    person = make_person(office, name, collector=office.collector)
-    return VsiEnrolment.objects.create(
-        person=person,
-        start_month=date(2024, 1, 1),
-        income=2_000_000,
-        method="1",
-        paid_through=paid_through,
-        status="active",
-        status_since=date(2024, 1, 1),
-    )
 
 
 def test_cycle_walk(live_server, new_page, login, users, office, shot):
     # Last month's lists; their deadline is this month, so paying today is on time.
     this_month = Month.of(date.today())
     cycle = this_month - 1
-    late = enrol(office, "Lê Văn Trễ", (this_month - 3).first_day())
-    due = enrol(office, "Nguyễn Văn Đến", cycle.first_day())
+    late = enrol(office, "Lê Văn Trễ", paid_through=(this_month - 3).first_day())
+    due = enrol(office, "Nguyễn Văn Đến", paid_through=cycle.first_day())
     deadline_label = f"{this_month.first_day():%m/%Y}"
     base = live_server.url
 

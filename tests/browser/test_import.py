@@ -9,25 +9,12 @@ import pytest
 from playwright.sync_api import expect
 
 from ansinh.collection.models import ReceiptImport
-from ansinh.enrolment.models import Receipt, VsiEnrolment
+from ansinh.enrolment.models import Receipt
 from ansinh.enrolment.services import quote_for_person
 from ansinh.rules.months import Month
-from tests.factories import make_person
+from tests.factories import enrol
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def enrol(office, name, paid_through):
-    person = make_person(office, name, collector=office.collector)
-    return VsiEnrolment.objects.create(
-        person=person,
-        start_month=date(2024, 1, 1),
-        income=2_000_000,
-        method="1",
-        paid_through=paid_through,
-        status="active",
-        status_since=date(2024, 1, 1),
-    )
 
 
 def test_upload_reject_keep_valid_and_again(
@@ -35,7 +22,8 @@ def test_upload_reject_keep_valid_and_again(
 ):
     today = date.today()
     last = (Month.of(today) - 1).first_day()
-    a, b = enrol(office, "Nguyễn Văn Nộp", last), enrol(office, "Trần Thị Đóng", last)
+    a = enrol(office, "Nguyễn Văn Nộp", paid_through=last)
+    b = enrol(office, "Trần Thị Đóng", paid_through=last)
     due = quote_for_person(a.person, a.income, today, 1).net_total
     paid = today.strftime("%d/%m/%Y")
     path = tmp_path / "bienlai-buu-dien.csv"

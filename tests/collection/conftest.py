@@ -8,42 +8,10 @@ from datetime import date
 
 import pytest
 
-from ansinh.enrolment.models import VsiEnrolment
 from ansinh.rules.months import Month
-from tests.factories import LAI_VUNG, make_person
+from tests.factories import LAI_VUNG, enrol, make_person  # noqa: F401  (enrol: for the tests)
 
 CYCLE = Month(2026, 10)
-
-
-def enrol(
-    office,
-    name,
-    *,
-    paid_through,
-    method="1",
-    income=2_000_000,
-    collector=None,
-    commune=None,
-    start=date(2024, 1, 1),
-    status="active",
-    **kw,
-):
-    person = make_person(
-        office,
-        name,
-        collector=collector or office.collector,
-        **({"commune": commune} if commune else {}),
-        **kw,
-    )
-    return VsiEnrolment.objects.create(
-        person=person,
-        start_month=start,
-        income=income,
-        method=method,
-        paid_through=paid_through,
-        status=status,
-        status_since=start,
-    )
 
 
 @pytest.fixture
