@@ -672,9 +672,7 @@ def _import_receipts(batch, user, fileobj, validator, counts, writer) -> Receipt
             delete_rows=True,
         )
     batch.total = done
-    if counts[RowStatus.REJECTED] and not batch.keep_valid:
-        if writer is not None:
-            writer.abandon()
+    if counts[RowStatus.REJECTED] and not batch.keep_valid:  # the writer stopped at the row
         ImportRow.objects.filter(batch=batch, status=RowStatus.ACCEPTED).update(
             status=RowStatus.SKIPPED
         )
@@ -823,9 +821,12 @@ def _first_new_receipt(cur) -> int:
 def _write_lines(cur, batch: ReceiptImport, user, before: int, now, lines: tuple[int, int]) -> int:
     """Receipts, their months and paid_through from the accepted staging rows of lines lo..hi."""
     rows = "collection_importrow"
-    accepted = (
-        f"{rows}.batch_id = %s AND {rows}.status = 'accepted' AND {rows}.line BETWEEN %s AND %s"
-    )
+
+    def accepted_in(table: str) -> str:  # the accepted staging rows of the range, as `table`
+        t = table
+        return f"{t}.batch_id = %s AND {t}.status = 'accepted' AND {t}.line BETWEEN %s AND %s"
+
+    accepted = accepted_in(rows)
     where = [batch.pk, *lines]
     # The enrolments first: the UPDATE locks each one until commit, so its person and itself
     # stay as checked (decision 0015), and it moves only an enrolment that is still open, of
@@ -850,12 +851,12 @@ def _write_lines(cur, batch: ReceiptImport, user, before: int, now, lines: tuple
     cur.execute(
         f"SELECT COUNT(*), COUNT(DISTINCT enrolment_id) FROM {rows} WHERE {accepted}", where
     )
-    staged, enrolments = cur.fetchone()
+    n_staged, enrolments = cur.fetchone()
     if enrolments != moved:
         raise RuntimeError(
             _("Some participants paid since the file was checked; upload the file again.")
         )
-    checkpoint("paid_through", staged)
+    checkpoint("paid_through", n_staged)
     recorder = user.pk if user and user.pk else None
     insert_receipts = (
         "INSERT INTO enrolment_receipt (number, scheme, person_id, vsi_enrolment_id, "
@@ -879,7 +880,6 @@ def _write_lines(cur, batch: ReceiptImport, user, before: int, now, lines: tuple
         "NULLIF(s.supported_months, 0)) * (s.supported_months - 1) "
         "ELSE s.support / NULLIF(s.supported_months, 0) END "
     )
-    staged = "s.batch_id = %s AND s.status = 'accepted' AND s.line BETWEEN %s AND %s"
     cur.execute(insert_receipts, [recorder, now, *where])
     written = cur.rowcount
     checkpoint("receipts", written)
@@ -900,7 +900,7 @@ def _write_lines(cur, batch: ReceiptImport, user, before: int, now, lines: tuple
             if postgres
             else "JOIN nums n ON n.i < s.months "
         )
-        + f"WHERE {staged}",
+        + f"WHERE {accepted_in('s')}",
         [before, *where],
     )
     checkpoint("months", written)
