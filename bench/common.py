@@ -17,23 +17,30 @@ def setup_django():
     django.setup()
 
 
-def settle() -> None:
-    """Start a measurement on a quiet server: flush what the previous part left dirty (a
-    CHECKPOINT; needs a superuser or pg_checkpoint, skipped without), so its writes are not
-    paid during the next part's timing."""
+def _connect(dbname: str | None = None):
+    """A plain autocommit connection to the benchmark's server (its database by default)."""
     import dj_database_url
     import psycopg
 
     cfg = dj_database_url.parse(BENCH_URL)
+    return psycopg.connect(
+        host=cfg["HOST"],
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"],
+        password=cfg["PASSWORD"] or None,
+        dbname=dbname or cfg["NAME"],
+        autocommit=True,
+    )
+
+
+def settle() -> None:
+    """Start a measurement on a quiet server: flush what the previous part left dirty (a
+    CHECKPOINT; needs a superuser or pg_checkpoint, skipped without), so its writes are not
+    paid during the next part's timing."""
+    import psycopg
+
     try:
-        with psycopg.connect(
-            host=cfg["HOST"],
-            port=cfg["PORT"] or 5432,
-            user=cfg["USER"],
-            password=cfg["PASSWORD"] or None,
-            dbname=cfg["NAME"],
-            autocommit=True,
-        ) as conn:
+        with _connect() as conn:
             conn.execute("CHECKPOINT")
     except psycopg.Error:
         pass
@@ -42,22 +49,12 @@ def settle() -> None:
 def ensure_database() -> None:
     """Create the ansinh_bench database when it does not exist."""
     import dj_database_url
-    import psycopg
 
-    cfg = dj_database_url.parse(BENCH_URL)
-    with psycopg.connect(
-        host=cfg["HOST"],
-        port=cfg["PORT"] or 5432,
-        user=cfg["USER"],
-        password=cfg["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]
-        ).fetchone()
+    name = dj_database_url.parse(BENCH_URL)["NAME"]
+    with _connect("postgres") as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def peak_rss_mb() -> float:
