@@ -40,7 +40,7 @@ from ansinh.rules.vsi import SUPPORT_GROUPS, IncomeOutOfRange, support_rate, vsi
 
 from .choices import ListKind
 from .models import CycleEntry, CycleList, CycleQuote, CycleRun
-from .sql import AddMonths, MonthIndex
+from .sql import AddMonths, MonthIndex, can_stream, stream_insert
 
 CYCLE_DAY = 25
 REASONS_DUE_DAY = 20
@@ -227,7 +227,7 @@ def province_rows(
         x_months_to_pay=F("x_period_months"),
         x_group_rank=Coalesce(rank, Value(0)),
     )
-    # The amount is the run's frozen quote, looked up by _insert_entries.
+    # The amount is the run's frozen quote, joined in by _insert_entries.
     qs = qs.annotate(x_amount=Value(None, output_field=IntegerField()))
     return qs.values("x_run", *[f"x_{c}" for c in ENTRY_COLUMNS]).order_by()
 
@@ -275,12 +275,14 @@ def issue_cycles(offices, month: Month, user=None, *, historical: bool = False):
             results.append(CycleResult(existing, False))
         else:
             todo.append(office)
+    # Streamed between two connections when the caller's data is committed (decision 0016).
+    stream = can_stream(connection)
     by_province = defaultdict(list)
     for office in todo:
         by_province[office.province_id].append(office)
     for province, group in by_province.items():
         try:
-            results += _issue_group(group, province, month, user, historical)
+            results += _issue_group(group, province, month, user, historical, stream)
         except IntegrityError:  # issued at the same moment by someone else
             for office in group:
                 run = CycleRun.objects.get(office=office, month=month.first_day())
@@ -290,7 +292,7 @@ def issue_cycles(offices, month: Month, user=None, *, historical: bool = False):
 
 
 @transaction.atomic
-def _issue_group(offices, province, month: Month, user, historical) -> list[CycleResult]:
+def _issue_group(offices, province, month: Month, user, historical, stream) -> list[CycleResult]:
     started = time.perf_counter()
     table = current_table()
     on_issue = issue_date(month)
@@ -305,12 +307,13 @@ def _issue_group(offices, province, month: Month, user, historical) -> list[Cycl
         for commune in office_communes(office, on_issue):
             commune_run.setdefault(commune, run.pk)
     if commune_run:
-        for kind in (ListKind.DUE, ListKind.UNPAID):
-            _prequote(runs[0], month, kind, table, province, historical)
+        selects = []
+        for kind, quotes in _prequote(runs[0], month, table, province, historical).items():
             qs = province_rows(
                 commune_run, province, month, kind, historical=historical, table=table
             )
-            _insert_entries(qs, kind, runs[0].pk, _quote_day(month, kind))
+            selects.append(_list_select(qs, kind, runs[0].pk, _quote_day(month, kind), quotes))
+        _insert_entries(selects, stream)
     # A past cycle (demo history) counts whom it suspended; the registry already shows it.
     suspended = _suspend(runs, month, user, update=not historical)
     _summarise(runs)
@@ -327,67 +330,106 @@ def _quote_day(month: Month, kind: str) -> date:
     return (month + 1).first_day() if kind == ListKind.DUE else issue_date(month)
 
 
-def _insert_entries(qs, kind: str, quote_run: int, on_quote: date) -> int:
-    """INSERT ... SELECT one list kind's rows, each with its frozen quote looked up.
-
-    The rows' query is fenced (OFFSET 0: PostgreSQL may not inline it), so each row's support
-    group is looked up once, not again inside the quote's lookup (by the quotes' index).
-    """
+def _insert_entries(selects: list[tuple[str, list]], stream: bool) -> int:
+    """Write the lists' rows (one `_list_select` per kind, as one UNION ALL) with one
+    INSERT ... SELECT; on PostgreSQL with `stream`, the same SELECT piped from a second
+    connection (sql.stream_insert, decision 0016), so one kind's rows are selected while the
+    other's are written."""
     qn = connection.ops.quote_name
-    columns = ["run", *ENTRY_COLUMNS]
-    names = [CycleEntry._meta.get_field(c).column for c in ["kind", *columns]]
-    lumps = ", ".join(["%s"] * len(LUMP))
-    quote = (
-        f"CASE WHEN sub.x_method IN ({lumps}) THEN NULL ELSE (SELECT q.amount FROM "
-        f"{qn(CycleQuote._meta.db_table)} q WHERE q.run_id = %s AND q.{qn('on')} = %s "
-        "AND q.income = sub.x_income AND q.months = sub.x_period_months "
-        "AND q.group_rank = sub.x_group_rank LIMIT 1) END"
-    )
-    select = [quote if c == "amount" else f"sub.{qn('x_' + c)}" for c in columns]
-    sql, params = qs.query.get_compiler(connection=connection).as_sql()
-    fence = " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
-    statement = (
-        f"INSERT INTO {qn(CycleEntry._meta.db_table)} ({', '.join(qn(n) for n in names)}) "
-        f"SELECT %s, {', '.join(select)} FROM ({sql}{fence}) sub"
-    )
+    names = [CycleEntry._meta.get_field(c).column for c in ENTRY_FIELDS]
+    select = " UNION ALL ".join(sql for sql, _p in selects)
+    params = [p for _s, ps in selects for p in ps]
+    table = CycleEntry._meta.db_table
+    if stream:
+        return stream_insert(table, names, select, params)
+    statement = f"INSERT INTO {qn(table)} ({', '.join(qn(n) for n in names)}) {select}"
     with connection.cursor() as cursor:
-        cursor.execute(statement, [kind, *LUMP, quote_run, on_quote, *params])
+        cursor.execute(statement, params)
         return cursor.rowcount
 
 
-def _prequote(run, month: Month, kind: str, table, province: str, historical=False) -> None:
-    """Quote every (income, months, best support group) the lists can need, once each, with
-    the rules engine; the INSERT ... SELECT then looks each entry's amount up (frozen)."""
-    on = _quote_day(month, kind)
-    by_rank = {r: g for g, r in group_ranks(table, on, province).items()}
+#: What _list_select gives, in order: the entry's fields.
+ENTRY_FIELDS = ["kind", "run", *ENTRY_COLUMNS]
+
+
+def _list_select(qs, kind: str, quote_run: int, on_quote: date, quotes) -> tuple[str, list]:
+    """One list kind's rows as entries, each with its frozen quote joined in (by hash, not a
+    lookup per row): from the run's CycleQuote rows on SQLite, from the `quotes` themselves
+    (as arrays) on PostgreSQL, where a streaming reader could not see the uncommitted rows.
+
+    The rows' query is fenced (OFFSET 0: PostgreSQL may not inline it), so each row's support
+    group is looked up once, not again for the join.
+    """
+    qn = connection.ops.quote_name
+    fields = [CycleEntry._meta.get_field(c) for c in ENTRY_FIELDS]
+    lumps = ", ".join(["%s"] * len(LUMP))
+    exprs = ["%s"] + [f"sub.{qn('x_' + c)}" for c in ENTRY_FIELDS[1:-1]]
+    exprs.append(f"CASE WHEN sub.x_method IN ({lumps}) THEN NULL ELSE q.amount END")
+    sql, params = qs.query.get_compiler(connection=connection).as_sql()
+    if connection.vendor == "postgresql":  # the exact column types (a binary COPY needs them)
+        exprs = [
+            f"CAST({e} AS {f.db_type(connection)})" for e, f in zip(exprs, fields, strict=True)
+        ]
+        source = (
+            "unnest(%s::bigint[], %s::int[], %s::int[], %s::bigint[]) "
+            "AS q(income, months, group_rank, amount)"
+        )
+        source_params = [
+            [getattr(q, f) for q in quotes] for f in ("income", "months", "group_rank", "amount")
+        ]
+        fence = " OFFSET 0"
+    else:
+        source = (
+            f"(SELECT income, months, group_rank, amount FROM {qn(CycleQuote._meta.db_table)} "
+            f"WHERE run_id = %s AND {qn('on')} = %s) q"
+        )
+        source_params = [quote_run, on_quote]
+        fence = " LIMIT -1 OFFSET 0"
+    select = (
+        f"SELECT {', '.join(exprs)} FROM ({sql}{fence}) sub LEFT JOIN {source} "
+        "ON q.income = sub.x_income AND q.months = sub.x_period_months "
+        "AND q.group_rank = sub.x_group_rank"
+    )
+    return select, [kind, *LUMP, *params, *source_params]
+
+
+def _prequote(run, month: Month, table, province: str, historical=False) -> dict[str, list]:
+    """Quote, for each list kind, every (income, months, best support group) its rows can
+    need, once each, with the rules engine; the lists' SELECT then joins each entry's amount
+    in (frozen, and stored as the run's CycleQuote rows)."""
     enrolments = VsiEnrolment.objects.all()
     if not historical:  # past lists may show people who stopped since
         enrolments = enrolments.exclude(status=VsiStatus.STOPPED)
-    pairs = (
+    pairs = list(
         enrolments.exclude(method__in=LUMP).values_list("income", "method").order_by().distinct()
     )
-    quotes = []
-    for income, method in pairs:
-        months = int(method)
-        for rank, group in by_rank.items():
-            try:
-                q = vsi_quote(table, income, (group,), on, months=months, province=province)
-            except (IncomeOutOfRange, ValueError):
-                continue
-            quotes.append(
-                CycleQuote(
-                    run=run,
-                    on=on,
-                    income=income,
-                    months=months,
-                    group_rank=rank,
-                    group=group,
-                    gross=q.gross_total,
-                    support=q.support_total,
-                    amount=q.net_total,
+    by_kind = {}
+    for kind in (ListKind.DUE, ListKind.UNPAID):
+        on = _quote_day(month, kind)
+        by_rank = {r: g for g, r in group_ranks(table, on, province).items()}
+        quotes = by_kind[kind] = []
+        for income, method in pairs:
+            months = int(method)
+            for rank, group in by_rank.items():
+                try:
+                    q = vsi_quote(table, income, (group,), on, months=months, province=province)
+                except (IncomeOutOfRange, ValueError):
+                    continue
+                quotes.append(
+                    CycleQuote(
+                        run=run,
+                        on=on,
+                        income=income,
+                        months=months,
+                        group_rank=rank,
+                        group=group,
+                        gross=q.gross_total,
+                        support=q.support_total,
+                        amount=q.net_total,
+                    )
                 )
-            )
-    CycleQuote.objects.bulk_create(quotes)
+    CycleQuote.objects.bulk_create([q for quotes in by_kind.values() for q in quotes])
+    return by_kind
 
 
 def _suspend(runs, month: Month, user=None, *, update: bool = True) -> dict[int, int]:

@@ -1,6 +1,11 @@
-"""Small SQL helpers that differ between SQLite and PostgreSQL (month arithmetic, batch lookups)."""
+"""Small SQL helpers that differ between SQLite and PostgreSQL (month arithmetic, batch lookups,
+an INSERT ... SELECT streamed between two connections)."""
 
-from django.db import models
+import queue
+import re
+import threading
+
+from django.db import connection, models
 
 
 class AddMonths(models.Func):
@@ -81,3 +86,80 @@ class AnyOf(models.Lookup):
 
 
 models.ForeignKey.register_lookup(AnyOf)
+
+
+_SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
+
+
+def can_stream(conn) -> bool:
+    """Whether `stream_insert` can read in a second connection: PostgreSQL, and the caller's
+    own data committed (no outer transaction whose rows another connection could not see)."""
+    return conn.vendor == "postgresql" and not conn.in_atomic_block
+
+
+def stream_insert(table: str, columns: list[str], select_sql: str, params) -> int:
+    """INSERT INTO table (columns) <select>, in the current transaction, as a pipe between two
+    connections (PostgreSQL; decision 0016): a reader thread runs the SELECT in a connection
+    of its own, on this transaction's snapshot (pg_export_snapshot: it sees exactly the data
+    this transaction saw, not what this transaction wrote), and sends its rows out with
+    COPY ... TO STDOUT (binary; PostgreSQL may run it with parallel workers), while this
+    connection writes them in with COPY ... FROM STDIN (batched inserts). Selecting and
+    writing overlap, and only this connection writes: the rows commit or roll back with the
+    rest of the transaction. The SELECT must give each column the target's exact type.
+    Returns the number of rows written."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_export_snapshot()")
+        snapshot = cur.fetchone()[0]
+    if not _SNAPSHOT_ID.match(snapshot):  # it is spliced into SET TRANSACTION SNAPSHOT
+        raise ValueError(f"unexpected snapshot id {snapshot!r}")
+    chunks: queue.SimpleQueue = queue.SimpleQueue()
+    reader = threading.Thread(
+        target=_read_rows_out,
+        args=(snapshot, select_sql, params, chunks),
+        name="stream-insert-reader",
+        daemon=True,
+    )
+    reader.start()
+    try:
+        cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+        with connection.cursor() as cur:
+            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT binary)") as copy:
+                while (chunk := chunks.get()) is not None:
+                    if isinstance(chunk, BaseException):
+                        raise chunk
+                    copy.write(chunk)
+            return cur.cursor.rowcount
+    finally:
+        reader.join()
+
+
+#: The reader hands rows over in chunks of about this many bytes (one queue item each).
+_CHUNK = 1 << 18
+
+
+def _read_rows_out(snapshot: str, select_sql: str, params, chunks) -> None:
+    """The reader thread of stream_insert: its own connection, the writer's snapshot."""
+    try:
+        with connection.cursor() as cur:  # this thread's own connection
+            cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                cur.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+                # Compiling these plans (JIT, in the leader and each parallel worker) costs
+                # more than it saves: ~0.4 s of the cycle's 1.6 s select at province scale.
+                cur.execute("SET LOCAL jit = off")
+                statement = f"COPY ({select_sql}) TO STDOUT (FORMAT binary)"
+                with cur.cursor.copy(statement, params) as copy:
+                    buffer = bytearray()
+                    for data in copy:
+                        buffer += data
+                        if len(buffer) >= _CHUNK:
+                            chunks.put(bytes(buffer))
+                            buffer.clear()
+                    chunks.put(bytes(buffer))
+            finally:
+                cur.execute("ROLLBACK")
+    except BaseException as exc:  # handed to the writing thread
+        chunks.put(exc)
+    finally:
+        chunks.put(None)
+        connection.close()

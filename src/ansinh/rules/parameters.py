@@ -199,6 +199,7 @@ class ParameterTable:
                     )
         self._rows = rows
         self._by_key = by_key
+        self._found: dict = {}  # (key, date, province) -> row: the table never changes
 
     @property
     def rows(self) -> tuple[Param, ...]:
@@ -214,10 +215,14 @@ class ParameterTable:
     def row(self, key: str, on: date | Month, province: str | None = None) -> Param:
         """The row in force on ``on`` (provincial first if ``province``), else MissingParameter."""
         d = _as_date(on)
+        found = self._found.get((key, d, province))
+        if found is not None:
+            return found
         candidates = [province, None] if province else [None]
         for prov in candidates:
             for r in self._by_key.get((key, prov), ()):
                 if r.in_force(d):
+                    self._found[key, d, province] = r
                     return r
         known = self._by_key.get((key, None)) or self._by_key.get((key, province))
         if not known and not any(k == key for k, _ in self._by_key):
