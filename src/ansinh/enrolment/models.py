@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.accounts.scope import ScopedQuerySet
@@ -53,6 +53,15 @@ class VsiEnrolment(models.Model):
         _("reason stopped"), max_length=12, choices=StopReason.choices, blank=True
     )
     status_since = models.DateField(_("status since"), null=True, blank=True)
+    # Kept by the database: the one-open-enrolment rule's index reads it, not `status`, so
+    # suspending and re-activating (the cycle, a payment) change no indexed column and update
+    # the row in place (HOT: no index touched; decision 0016).
+    is_open = models.GeneratedField(
+        expression=Case(When(status=VsiStatus.STOPPED, then=Value(False)), default=Value(True)),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("open"),
+    )
     # Not indexed (decision 0015): the cycle and the reports read whole provinces by scanning
     # the table, and an unindexed paid_through lets every payment update the row in place
     # (HOT, with the free space fillfactor leaves on each page: migration 0006).
@@ -70,9 +79,7 @@ class VsiEnrolment(models.Model):
         verbose_name = _("voluntary social insurance enrolment")
         constraints = [
             models.UniqueConstraint(
-                "person",
-                condition=~Q(status="stopped"),
-                name="one_open_vsi_enrolment_per_person",
+                "person", condition=Q(is_open=True), name="one_open_vsi_enrolment_per_person"
             )
         ]
 
