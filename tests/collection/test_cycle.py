@@ -10,7 +10,7 @@ from ansinh.enrolment.models import VsiStatus
 from ansinh.parameters.table import current_table
 from ansinh.rules.vsi import vsi_quote
 
-from .conftest import CYCLE
+from .conftest import CYCLE, enrol
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +102,71 @@ def test_historical_cycle_reads_paid_through_from_receipts(office, cohort, users
     record_vsi_receipt(users["manager"], e, ReceiptInput("R-H1", date(2026, 10, 28), 2))
     run = issue_cycle(office.office, CYCLE, historical=True).run
     assert "Lê Văn Trễ" not in names(run, ListKind.UNPAID)  # no months recorded before then
+
+
+def supported_history(enrolment, months: int, until: date):
+    """`months` supported months recorded for the enrolment's person, the last one `until`."""
+    from ansinh.enrolment.models import ContributionMonth, Receipt
+    from ansinh.rules.months import Month
+
+    first = Month.of(until) - (months - 1)
+    receipt = Receipt.objects.create(
+        number=f"HIST-{enrolment.pk}",
+        scheme="vsi",
+        person=enrolment.person,
+        vsi_enrolment=enrolment,
+        paid_on=first.first_day(),
+        from_month=first.first_day(),
+        months=months,
+        income=enrolment.income,
+        gross=440_000 * months,
+        support=66_000 * months,
+        amount=374_000 * months,
+    )
+    ContributionMonth.objects.bulk_create(
+        ContributionMonth(
+            person=enrolment.person,
+            enrolment=enrolment,
+            receipt=receipt,
+            month=(first + i).first_day(),
+            income=enrolment.income,
+            gross=440_000,
+            support=66_000,
+        )
+        for i in range(months)
+    )
+
+
+YEARLY = {"income": 3_000_000}
+
+
+def test_the_lists_apply_the_120_month_support_cap(office):
+    """January 2028: a yearly payer due from February with 115 supported months used gets 5
+    more supported months, not 12; one with 60 used gets the whole year supported."""
+    from ansinh.rules.months import Month
+
+    near = enrol(office, "Cao Văn Gần Trần", paid_through=date(2028, 1, 1), method="12", **YEARLY)
+    far = enrol(office, "Lý Thị Còn Xa", paid_through=date(2028, 1, 1), method="12", **YEARLY)
+    supported_history(near, 115, date(2028, 1, 1))
+    supported_history(far, 60, date(2028, 1, 1))
+    run = issue_cycle(office.office, Month(2028, 1)).run
+    amounts = dict(
+        CycleEntry.objects.filter(run=run, kind=ListKind.DUE).values_list("full_name", "amount")
+    )
+
+    def quote(used):
+        return vsi_quote(
+            current_table(),
+            YEARLY["income"],
+            ("other",),
+            date(2028, 2, 1),
+            months=12,
+            province="82",
+            support_months_used=used,
+        )
+
+    assert quote(115).supported_months == 5
+    assert amounts["Cao Văn Gần Trần"] == quote(115).net_total > quote(0).net_total
+    assert amounts["Lý Thị Còn Xa"] == quote(60).net_total == quote(0).net_total
+    due = CycleList.objects.get(run=run, kind=ListKind.DUE, collector=None)
+    assert due.amount == quote(115).net_total + quote(0).net_total  # the list's total too

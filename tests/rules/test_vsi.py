@@ -243,3 +243,20 @@ def test_lump_sum_deadline_is_the_first_month_with_the_enrolment_spelling():
 
     for method in ("advance", "missing"):
         assert payment_deadline(method, Month(2026, 3), T) == Month(2026, 3)
+
+
+def test_support_began_in_2018_and_with_the_first_supporting_row():
+    from ansinh.rules.months import Month
+    from ansinh.rules.parameters import Param, ParameterTable, default_table
+    from ansinh.rules.vsi import support_since
+
+    assert support_since(default_table()) == Month(2018, 1)
+    none = ParameterTable([Param("vsi.support.poor", 0, date(2008, 1, 1), None, "x")])
+    assert support_since(none) is None
+    local = ParameterTable(
+        [
+            Param("vsi.support.poor", 0, date(2008, 1, 1), None, "x"),
+            Param("vsi.local_support.poor", 10, date(2016, 3, 1), None, "x", province="01"),
+        ]
+    )
+    assert support_since(local) == Month(2016, 3)

@@ -36,7 +36,13 @@ from ansinh.enrolment.models import ContributionMonth, VsiEnrolment, VsiStatus
 from ansinh.parameters.table import current_table
 from ansinh.registry.models import SupportMembership
 from ansinh.rules.months import Month
-from ansinh.rules.vsi import SUPPORT_GROUPS, IncomeOutOfRange, support_rate, vsi_quote
+from ansinh.rules.vsi import (
+    SUPPORT_GROUPS,
+    IncomeOutOfRange,
+    support_rate,
+    support_since,
+    vsi_quote,
+)
 
 from .choices import ListKind
 from .models import CycleEntry, CycleList, CycleQuote, CycleRun
@@ -314,6 +320,7 @@ def _issue_group(offices, province, month: Month, user, historical, stream) -> l
             )
             selects.append(_list_select(qs, kind, runs[0].pk, _quote_day(month, kind), quotes))
         _insert_entries(selects, stream)
+        _cap_support(runs, month, table, province)
     # A past cycle (demo history) counts whom it suspended; the registry already shows it.
     suspended = _suspend(runs, month, user, update=not historical)
     _summarise(runs)
@@ -430,6 +437,57 @@ def _prequote(run, month: Month, table, province: str, historical=False) -> dict
                 )
     CycleQuote.objects.bulk_create([q for quotes in by_kind.values() for q in quotes])
     return by_kind
+
+
+def _cap_support(runs, month: Month, table, province: str) -> int:
+    """The lifetime cap on supported months (`vsi.support.max_months`) in the lists' amounts.
+
+    The lists' quotes assume a whole period supported. The cap can bind only for an entry
+    whose period ends more than `cap` months after support began (support_since): none
+    before the cycle of November 2027 with the shipped table, so usually nothing is read.
+    Otherwise each such entry's supported months before its period are counted (the
+    (person, month) index) and, where the cap binds, its amount is quoted again with them.
+    Returns the number of amounts changed."""
+    cap = int(table.value_or("vsi.support.max_months", issue_date(month), 0))
+    since = support_since(table)
+    longest = max(int(m) for m in PERIODIC)  # lump sums are not quoted on the lists
+    if not cap or since is None or ((month + 1) - since) + longest <= cap:
+        return 0
+    used = Subquery(
+        ContributionMonth.objects.filter(
+            person_id=OuterRef("person_id"), support__gt=0, month__lt=OuterRef("period_start")
+        )
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    candidates = (
+        CycleEntry.objects.filter(run__in=runs, amount__isnull=False)
+        .annotate(start=MonthIndex(F("period_start")))
+        .filter(start__gt=Value(cap + since.index) - F("months_to_pay"))
+        .annotate(used=Coalesce(used, 0))
+        .filter(used__gt=Value(cap) - F("months_to_pay"))
+        .values_list("id", "kind", "income", "months_to_pay", "group_rank", "used")
+    )
+    groups = {
+        kind: {r: g for g, r in group_ranks(table, _quote_day(month, kind), province).items()}
+        for kind in (ListKind.DUE, ListKind.UNPAID)
+    }
+    capped = []
+    for pk, kind, income, months, rank, n in candidates:
+        on = _quote_day(month, kind)
+        q = vsi_quote(
+            table,
+            income,
+            (groups[kind][rank],),
+            on,
+            months=months,
+            province=province,
+            support_months_used=n,
+        )
+        capped.append(CycleEntry(pk=pk, amount=q.net_total))
+    CycleEntry.objects.bulk_update(capped, ["amount"], batch_size=1000)
+    return len(capped)
 
 
 def _suspend(runs, month: Month, user=None, *, update: bool = True) -> dict[int, int]:

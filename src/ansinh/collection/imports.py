@@ -56,7 +56,7 @@ from ansinh.parameters.table import current_table
 from ansinh.places.models import Commune
 from ansinh.registry.models import Person, SupportMembership
 from ansinh.rules.months import Month
-from ansinh.rules.vsi import IncomeOutOfRange, vsi_quote
+from ansinh.rules.vsi import IncomeOutOfRange, support_since, vsi_quote
 from ansinh.web.text import add_months
 
 from . import sql as _sql  # noqa: F401  (registers the anyof lookup)
@@ -76,9 +76,6 @@ RECEIPT_COLUMNS = [
 REQUIRED_RECEIPT = RECEIPT_COLUMNS[:5]
 REASON_COLUMNS = ["ma_so_bhxh", "ma_ly_do", "ghi_chu"]
 REQUIRED_REASON = REASON_COLUMNS[:2]
-#: No state support was paid before this month (rules.md), so the 120-month cap cannot bind
-#: for a payment whose months end fewer than 120 months after it.
-SUPPORT_SINCE = Month(2018, 1)
 _DATE_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
@@ -292,6 +289,9 @@ class _Validator:
         self.scope = scope_for(user)
         self.table = current_table()
         self.cap = int(self.table.value_or("vsi.support.max_months", date.today(), 0))
+        # No support was paid before this month, so the cap cannot bind for a payment whose
+        # months end fewer than `cap` months after it.
+        self.support_since = support_since(self.table) or Month.of(date.today())
         self.payback_cache: dict = {}
         self.seen: set[str] = set()
         self.state: dict[int, SimpleNamespace] = {}  # enrolment id -> paid_through, status
@@ -402,7 +402,7 @@ class _Validator:
 
         A payment's months end at most at the latest of the month paid, the month after
         paid-through (as this file has moved it so far) and the start month, plus every month
-        the person pays in this batch; no support was paid before SUPPORT_SINCE, so a person
+        the person pays in this batch; no support was paid before support_since, so a person
         cannot have used more supported months than there are months from then to that end.
         """
         ahead: dict[int, int] = {}
@@ -423,8 +423,8 @@ class _Validator:
             candidates.append(Month.of(max(through)) + 1)
         if enrolments:
             candidates.append(Month.of(max(e["start_month"] for e in enrolments.values())))
-        latest = max(candidates, default=SUPPORT_SINCE)
-        if not ahead or (latest - SUPPORT_SINCE) + max(ahead.values()) <= self.cap:
+        latest = max(candidates, default=self.support_since)
+        if not ahead or (latest - self.support_since) + max(ahead.values()) <= self.cap:
             return set()
         need = set()
         for _l, r in rows:
@@ -436,10 +436,10 @@ class _Validator:
             paid_through = st.paid_through if st else e["paid_through"]
             latest = max(
                 self._month_of(r["_paid_on"]),
-                Month.of(paid_through) + 1 if paid_through else SUPPORT_SINCE,
+                Month.of(paid_through) + 1 if paid_through else self.support_since,
                 Month.of(e["start_month"]),
             )
-            if (latest - SUPPORT_SINCE) + ahead[p["id"]] > self.cap:
+            if (latest - self.support_since) + ahead[p["id"]] > self.cap:
                 need.add(p["id"])
         return need
 

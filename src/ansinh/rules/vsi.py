@@ -162,6 +162,19 @@ def support_rate(
     return best
 
 
+def support_since(table: ParameterTable) -> Month | None:
+    """The first month any state support (national or provincial) was in force: nobody can
+    have used more supported months than there are from it (2018-01 in the shipped table)."""
+    starts = [
+        row.valid_from
+        for row in table.rows
+        if row.key.startswith(("vsi.support.", "vsi.local_support."))
+        and row.key != "vsi.support.max_months"
+        and int(row.value)
+    ]
+    return Month.of(min(starts)) if starts else None
+
+
 def support_amount(table: ParameterTable, percent: int | Decimal, on: date | Month) -> Fraction:
     """Exact monthly support for ``percent``: percent% x 22% x rural poverty line."""
     d = _as_date(on)
