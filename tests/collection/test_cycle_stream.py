@@ -3,7 +3,7 @@ PostgreSQL its lists are streamed from a second connection on the same snapshot 
 0016). On SQLite the same tests run the one-statement INSERT ... SELECT."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from ansinh.collection import cycle
 from ansinh.collection.cycle import issue_cycle
@@ -78,3 +78,23 @@ def test_a_failure_while_streaming_leaves_nothing(office, cohort, monkeypatch):
     assert not VsiEnrolment.objects.filter(status=VsiStatus.SUSPENDED).exists()
     monkeypatch.setattr(cycle, "_list_select", real)
     assert issue_cycle(office.office, CYCLE).run.unpaid_count == 2  # and it runs again
+
+
+def test_a_row_the_table_refuses_leaves_nothing(office, cohort, monkeypatch):
+    """The writer refuses a row (a negative months-overdue breaks the table's check) while
+    the reader is still sending: Django's IntegrityError, no run, nobody suspended."""
+    real = cycle._list_select
+
+    def refused(qs, kind, *args):
+        sql, params = real(qs, kind, *args)
+        if kind == "unpaid":
+            column = 'sub."x_months_overdue"'
+            assert column in sql
+            sql = sql.replace(column, "-1", 1)
+        return sql, params
+
+    monkeypatch.setattr(cycle, "_list_select", refused)
+    with pytest.raises(IntegrityError):
+        issue_cycle(office.office, CYCLE)
+    assert not CycleRun.objects.exists() and not CycleEntry.objects.exists()
+    assert not VsiEnrolment.objects.filter(status=VsiStatus.SUSPENDED).exists()

@@ -289,10 +289,13 @@ def issue_cycles(offices, month: Month, user=None, *, historical: bool = False):
     for province, group in by_province.items():
         try:
             results += _issue_group(group, province, month, user, historical, stream)
-        except IntegrityError:  # issued at the same moment by someone else
-            for office in group:
-                run = CycleRun.objects.get(office=office, month=month.first_day())
-                results.append(CycleResult(run, False))
+        except IntegrityError:  # issued at the same moment by someone else, or another fault
+            runs = [
+                CycleRun.objects.filter(office=o, month=month.first_day()).first() for o in group
+            ]
+            if None in runs:
+                raise
+            results += [CycleResult(run, False) for run in runs]
     order = {o.pk: i for i, o in enumerate(offices)}
     return sorted(results, key=lambda r: order.get(r.run.office_id, 0))
 
@@ -320,7 +323,7 @@ def _issue_group(offices, province, month: Month, user, historical, stream) -> l
             )
             selects.append(_list_select(qs, kind, runs[0].pk, _quote_day(month, kind), quotes))
         _insert_entries(selects, stream)
-        _cap_support(runs, month, table, province)
+        _cap_support(runs, month, table, province, historical)
     # A past cycle (demo history) counts whom it suspended; the registry already shows it.
     suspended = _suspend(runs, month, user, update=not historical)
     _summarise(runs)
@@ -439,7 +442,7 @@ def _prequote(run, month: Month, table, province: str, historical=False) -> dict
     return by_kind
 
 
-def _cap_support(runs, month: Month, table, province: str) -> int:
+def _cap_support(runs, month: Month, table, province: str, historical=False) -> int:
     """The lifetime cap on supported months (`vsi.support.max_months`) in the lists' amounts.
 
     The lists' quotes assume a whole period supported. The cap can bind only for an entry
@@ -453,14 +456,12 @@ def _cap_support(runs, month: Month, table, province: str) -> int:
     longest = max(int(m) for m in PERIODIC)  # lump sums are not quoted on the lists
     if not cap or since is None or ((month + 1) - since) + longest <= cap:
         return 0
-    used = Subquery(
-        ContributionMonth.objects.filter(
-            person_id=OuterRef("person_id"), support__gt=0, month__lt=OuterRef("period_start")
-        )
-        .values("person_id")
-        .annotate(n=Count("id"))
-        .values("n")
+    months = ContributionMonth.objects.filter(
+        person_id=OuterRef("person_id"), support__gt=0, month__lt=OuterRef("period_start")
     )
+    if historical:  # as the cycle found them: paid by its date
+        months = months.filter(receipt__paid_on__lte=issue_date(month))
+    used = Subquery(months.values("person_id").annotate(n=Count("id")).values("n"))
     candidates = (
         CycleEntry.objects.filter(run__in=runs, amount__isnull=False)
         .annotate(start=MonthIndex(F("period_start")))

@@ -106,60 +106,99 @@ def stream_insert(table: str, columns: list[str], select_sql: str, params) -> in
     connection writes them in with COPY ... FROM STDIN (batched inserts). Selecting and
     writing overlap, and only this connection writes: the rows commit or roll back with the
     rest of the transaction. The SELECT must give each column the target's exact type.
-    Returns the number of rows written."""
+    Errors from either side are raised here as Django's database errors. Returns the number
+    of rows written."""
     with connection.cursor() as cur:
         cur.execute("SELECT pg_export_snapshot()")
         snapshot = cur.fetchone()[0]
     if not _SNAPSHOT_ID.match(snapshot):  # it is spliced into SET TRANSACTION SNAPSHOT
         raise ValueError(f"unexpected snapshot id {snapshot!r}")
-    chunks: queue.SimpleQueue = queue.SimpleQueue()
-    reader = threading.Thread(
-        target=_read_rows_out,
-        args=(snapshot, select_sql, params, chunks),
-        name="stream-insert-reader",
-        daemon=True,
-    )
+    reader = _Reader(snapshot, select_sql, params)
     reader.start()
     try:
         cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-        with connection.cursor() as cur:
-            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT binary)") as copy:
-                while (chunk := chunks.get()) is not None:
-                    if isinstance(chunk, BaseException):
-                        raise chunk
+        statement = f"COPY {connection.ops.quote_name(table)} ({cols}) FROM STDIN (FORMAT binary)"
+        with connection.wrap_database_errors, connection.cursor() as cur:
+            with cur.cursor.copy(statement) as copy:
+                while (chunk := reader.next_chunk()) is not None:
                     copy.write(chunk)
             return cur.cursor.rowcount
+    except BaseException:
+        reader.stop()  # its query cancelled: it does not read on for nobody
+        raise
     finally:
         reader.join()
 
 
-#: The reader hands rows over in chunks of about this many bytes (one queue item each).
+#: The reader hands rows over in chunks of about this many bytes, at most this many waiting.
 _CHUNK = 1 << 18
+_WAITING = 32
+#: How long the reader waits for a lock. The writer already holds the tables' share locks,
+#: so a lock the reader waits for can be one queued behind the writer (a migration's, say):
+#: a wait PostgreSQL cannot see as a deadlock. The cycle then fails and can be run again.
+_LOCK_TIMEOUT = "10s"
 
 
-def _read_rows_out(snapshot: str, select_sql: str, params, chunks) -> None:
-    """The reader thread of stream_insert: its own connection, the writer's snapshot."""
-    try:
-        with connection.cursor() as cur:  # this thread's own connection
-            cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+class _Reader(threading.Thread):
+    """The reader of stream_insert: its own connection, the writer's snapshot, the rows handed
+    over through a bounded queue; stop() cancels its query."""
+
+    def __init__(self, snapshot: str, select_sql: str, params):
+        super().__init__(name="stream-insert-reader", daemon=True)
+        self.snapshot, self.select_sql, self.params = snapshot, select_sql, params
+        self.chunks: queue.Queue = queue.Queue(maxsize=_WAITING)
+        self.stopped = threading.Event()
+        self.raw = None  # the reader's psycopg connection, to cancel its query
+
+    def next_chunk(self):
+        """The next chunk of rows, None at the end; the reader's error is raised here."""
+        item = self.chunks.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def stop(self) -> None:
+        self.stopped.set()
+        raw = self.raw
+        if raw is not None:
             try:
-                cur.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
-                # Compiling these plans (JIT, in the leader and each parallel worker) costs
-                # more than it saves: ~0.4 s of the cycle's 1.6 s select at province scale.
-                cur.execute("SET LOCAL jit = off")
-                statement = f"COPY ({select_sql}) TO STDOUT (FORMAT binary)"
-                with cur.cursor.copy(statement, params) as copy:
-                    buffer = bytearray()
-                    for data in copy:
-                        buffer += data
-                        if len(buffer) >= _CHUNK:
-                            chunks.put(bytes(buffer))
-                            buffer.clear()
-                    chunks.put(bytes(buffer))
-            finally:
-                cur.execute("ROLLBACK")
-    except BaseException as exc:  # handed to the writing thread
-        chunks.put(exc)
-    finally:
-        chunks.put(None)
-        connection.close()
+                raw.cancel_safe()
+            except Exception:  # the query may be over already
+                pass
+
+    def _hand(self, item) -> None:
+        while not self.stopped.is_set():
+            try:
+                self.chunks.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def run(self) -> None:
+        try:
+            with connection.wrap_database_errors, connection.cursor() as cur:  # its own
+                self.raw = cur.cursor.connection
+                cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                try:
+                    cur.execute(f"SET TRANSACTION SNAPSHOT '{self.snapshot}'")
+                    # Compiling these plans (JIT, in the leader and each parallel worker)
+                    # costs more than it saves: ~0.4 s of the cycle's 1.6 s select.
+                    cur.execute("SET LOCAL jit = off")
+                    cur.execute(f"SET LOCAL lock_timeout = '{_LOCK_TIMEOUT}'")
+                    statement = f"COPY ({self.select_sql}) TO STDOUT (FORMAT binary)"
+                    with cur.cursor.copy(statement, self.params) as copy:
+                        buffer = bytearray()
+                        for data in copy:
+                            buffer += data
+                            if len(buffer) >= _CHUNK:
+                                self._hand(bytes(buffer))
+                                buffer.clear()
+                        self._hand(bytes(buffer))
+                finally:
+                    if not self.stopped.is_set():
+                        cur.execute("ROLLBACK")
+        except BaseException as exc:  # handed to the writing thread
+            self._hand(exc)
+        finally:
+            self._hand(None)
+            connection.close()

@@ -178,6 +178,10 @@ class Param:
         }
 
 
+#: At most this many remembered lookups per table (then it starts again).
+_FOUND_MAX = 50_000
+
+
 class ParameterTable:
     """An immutable set of :class:`Param` rows with as-of lookups."""
 
@@ -222,6 +226,8 @@ class ParameterTable:
         for prov in candidates:
             for r in self._by_key.get((key, prov), ()):
                 if r.in_force(d):
+                    if len(self._found) >= _FOUND_MAX:  # a long-lived table asked every date
+                        self._found.clear()
                     self._found[key, d, province] = r
                     return r
         known = self._by_key.get((key, None)) or self._by_key.get((key, province))

@@ -165,13 +165,8 @@ def support_rate(
 def support_since(table: ParameterTable) -> Month | None:
     """The first month any state support (national or provincial) was in force: nobody can
     have used more supported months than there are from it (2018-01 in the shipped table)."""
-    starts = [
-        row.valid_from
-        for row in table.rows
-        if row.key.startswith(("vsi.support.", "vsi.local_support."))
-        and row.key != "vsi.support.max_months"
-        and int(row.value)
-    ]
+    keys = {f"vsi.{kind}.{g}" for kind in ("support", "local_support") for g in SUPPORT_GROUPS}
+    starts = [row.valid_from for row in table.rows if row.key in keys and int(row.value)]
     return Month.of(min(starts)) if starts else None
 
 
