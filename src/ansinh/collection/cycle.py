@@ -82,6 +82,11 @@ def group_ranks(table, on: date, province: str | None) -> dict[str, int]:
     return {g: i + 1 for i, g in enumerate(scored)} | {"other": 0}
 
 
+def _group_of_rank(table, on: date, province: str | None) -> dict[int, str]:
+    """The support group of each rank group_ranks gives (0: other)."""
+    return {r: g for g, r in group_ranks(table, on, province).items()}
+
+
 def _rate(table, group, on, province):
     nat, loc = support_rate(table, [group], on, province)
     return nat, nat + loc
@@ -416,7 +421,7 @@ def _prequote(run, month: Month, table, province: str, historical=False) -> dict
     by_kind = {}
     for kind in (ListKind.DUE, ListKind.UNPAID):
         on = _quote_day(month, kind)
-        by_rank = {r: g for g, r in group_ranks(table, on, province).items()}
+        by_rank = _group_of_rank(table, on, province)
         quotes = by_kind[kind] = []
         for income, method in pairs:
             months = int(method)
@@ -471,7 +476,7 @@ def _cap_support(runs, month: Month, table, province: str, historical=False) -> 
         .values_list("id", "kind", "income", "months_to_pay", "group_rank", "used")
     )
     groups = {
-        kind: {r: g for g, r in group_ranks(table, _quote_day(month, kind), province).items()}
+        kind: _group_of_rank(table, _quote_day(month, kind), province)
         for kind in (ListKind.DUE, ListKind.UNPAID)
     }
     capped = []

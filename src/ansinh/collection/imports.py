@@ -305,7 +305,7 @@ class _Validator:
         self.today = date.today()
         # Per distinct value, not per row: a file repeats a few dates and month counts.
         self.month_of: dict[date, Month] = {}
-        self.dates: dict[str, date] = {}  # date cell -> date
+        self.dates: dict[str, date | None] = {}  # date cell -> date (lookups' own)
         self.firsts: dict = {}
         self.covers: dict = {}
         self.support_added: dict[int, int] = {}  # person id -> supported months accepted so far
@@ -319,21 +319,22 @@ class _Validator:
             m = self.month_of[d] = Month.of(d)
         return m
 
+    def _date_of(self, cell) -> date | None:
+        """_date(cell), once per distinct text: a file repeats a few dates."""
+        if type(cell) is not str:
+            return _date(cell)
+        if cell not in self.dates:
+            self.dates[cell] = _date(cell)
+        return self.dates[cell]
+
     def lookup(self, rows: list[tuple[int, dict]]) -> SimpleNamespace:
         """What the database knows about a batch: reads only, no state that judge() reads
         touched (the date cache is the lookups' own), so it can run in another thread (and
         connection) ahead of judge()."""
-        dates = self.dates
         for _l, r in rows:  # parse each cell once (a date once per distinct cell)
             r["so_bien_lai"] = _text(r["so_bien_lai"])
             r["ma_so_bhxh"] = _text(r["ma_so_bhxh"])
-            cell = r["ngay_nop"]
-            paid_on = dates.get(cell) if type(cell) is str else None
-            if paid_on is None:
-                paid_on = _date(cell)
-                if type(cell) is str and paid_on is not None:
-                    dates[cell] = paid_on
-            r["_paid_on"] = paid_on
+            r["_paid_on"] = self._date_of(r["ngay_nop"])
             r["_months"] = _int(r["so_thang"])
             r["_amount"] = _int(r["so_tien"])
             r["_collector"] = _text(r.get("ma_nhan_vien_thu"))
