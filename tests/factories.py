@@ -114,3 +114,38 @@ def enrol(
         status=status,
         status_since=start,
     )
+
+
+def supported_history(e, months, group="poor", first=date(2018, 1, 1)):
+    """`months` supported months recorded for e's person from `first` (support began in
+    01/2018), in one old receipt; with `group`, the person is in it from 01/2018."""
+    from ansinh.enrolment.models import ContributionMonth, Receipt
+    from ansinh.registry.models import SupportMembership
+    from ansinh.web.text import add_months
+
+    if group:
+        SupportMembership.objects.create(person=e.person, group=group, valid_from=date(2018, 1, 1))
+    r = Receipt.objects.create(
+        number=f"H-{e.pk}",
+        scheme="vsi",
+        person=e.person,
+        vsi_enrolment=e,
+        paid_on=first.replace(day=5),
+        from_month=first,
+        months=months,
+        gross=months * 100,
+        support=months * 10,
+        amount=months * 90,
+    )
+    ContributionMonth.objects.bulk_create(
+        ContributionMonth(
+            person=e.person,
+            enrolment=e,
+            receipt=r,
+            month=add_months(first, i),
+            income=e.income,
+            gross=100,
+            support=10,
+        )
+        for i in range(months)
+    )

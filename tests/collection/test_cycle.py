@@ -9,6 +9,7 @@ from ansinh.collection.models import CycleEntry, CycleList, CycleRun
 from ansinh.enrolment.models import VsiStatus
 from ansinh.parameters.table import current_table
 from ansinh.rules.vsi import vsi_quote
+from tests.factories import supported_history
 
 from .conftest import CYCLE, enrol
 
@@ -104,39 +105,6 @@ def test_historical_cycle_reads_paid_through_from_receipts(office, cohort, users
     assert "Lê Văn Trễ" not in names(run, ListKind.UNPAID)  # no months recorded before then
 
 
-def supported_history(enrolment, months: int, until: date):
-    """`months` supported months recorded for the enrolment's person, the last one `until`."""
-    from ansinh.enrolment.models import ContributionMonth, Receipt
-    from ansinh.rules.months import Month
-
-    first = Month.of(until) - (months - 1)
-    receipt = Receipt.objects.create(
-        number=f"HIST-{enrolment.pk}",
-        scheme="vsi",
-        person=enrolment.person,
-        vsi_enrolment=enrolment,
-        paid_on=first.first_day(),
-        from_month=first.first_day(),
-        months=months,
-        income=enrolment.income,
-        gross=440_000 * months,
-        support=66_000 * months,
-        amount=374_000 * months,
-    )
-    ContributionMonth.objects.bulk_create(
-        ContributionMonth(
-            person=enrolment.person,
-            enrolment=enrolment,
-            receipt=receipt,
-            month=(first + i).first_day(),
-            income=enrolment.income,
-            gross=440_000,
-            support=66_000,
-        )
-        for i in range(months)
-    )
-
-
 YEARLY = {"income": 3_000_000}
 
 
@@ -147,8 +115,8 @@ def test_the_lists_apply_the_120_month_support_cap(office):
 
     near = enrol(office, "Cao Văn Gần Trần", paid_through=date(2028, 1, 1), method="12", **YEARLY)
     far = enrol(office, "Lý Thị Còn Xa", paid_through=date(2028, 1, 1), method="12", **YEARLY)
-    supported_history(near, 115, date(2028, 1, 1))
-    supported_history(far, 60, date(2028, 1, 1))
+    supported_history(near, 115, group=None, first=date(2018, 7, 1))  # to 01/2028
+    supported_history(far, 60, group=None, first=date(2023, 2, 1))
     run = issue_cycle(office.office, Month(2028, 1)).run
     amounts = dict(
         CycleEntry.objects.filter(run=run, kind=ListKind.DUE).values_list("full_name", "amount")

@@ -138,8 +138,10 @@ def test_the_first_rejected_row_rolls_the_writes_back_at_once(users, two, monkey
 
 
 def test_the_support_cap_across_batches_written_behind(office, users, monkeypatch):
+    from tests.factories import supported_history
+
     from .conftest import enrol
-    from .test_imports import capped, supported_history
+    from .test_imports import capped
 
     monkeypatch.setattr(imports, "BATCH", 1)
     e = enrol(office, "Lê Văn Hạn", paid_through=date(2026, 10, 1))

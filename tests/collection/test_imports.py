@@ -9,7 +9,7 @@ from ansinh.collection.choices import ImportStatus, RowStatus
 from ansinh.collection.models import ReceiptImport
 from ansinh.enrolment.models import ContributionMonth, Receipt, VsiEnrolment
 from ansinh.enrolment.services import ReceiptInput, quote_for_person, record_vsi_receipt
-from tests.factories import LAI_VUNG
+from tests.factories import LAI_VUNG, supported_history
 
 from .conftest import enrol
 
@@ -321,38 +321,6 @@ def test_reasons_file(office, users, cohort):
     )
     imports.run_import(batch2, users["postmgr"], io.BytesIO(data))
     assert NonPaymentReason.objects.get().code == "away"
-
-
-def supported_history(e, months, group="poor"):
-    """`months` supported months recorded for e's person from 01/2018, in one old receipt."""
-    from ansinh.registry.models import SupportMembership
-    from ansinh.web.text import add_months
-
-    SupportMembership.objects.create(person=e.person, group=group, valid_from=date(2018, 1, 1))
-    r = Receipt.objects.create(
-        number=f"H-{e.pk}",
-        scheme="vsi",
-        person=e.person,
-        vsi_enrolment=e,
-        paid_on=date(2018, 1, 5),
-        from_month=date(2018, 1, 1),
-        months=months,
-        gross=months * 100,
-        support=months * 10,
-        amount=months * 90,
-    )
-    ContributionMonth.objects.bulk_create(
-        ContributionMonth(
-            person=e.person,
-            enrolment=e,
-            receipt=r,
-            month=add_months(date(2018, 1, 1), i),
-            income=e.income,
-            gross=100,
-            support=10,
-        )
-        for i in range(months)
-    )
 
 
 def capped(e, months, used):
