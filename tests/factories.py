@@ -119,9 +119,9 @@ def enrol(
 def supported_history(e, months, group="poor", first=date(2018, 1, 1)):
     """`months` supported months recorded for e's person from `first` (support began in
     01/2018), in one old receipt; with `group`, the person is in it from 01/2018."""
+    from ansinh.common.text import add_months
     from ansinh.enrolment.models import ContributionMonth, Receipt
     from ansinh.registry.models import SupportMembership
-    from ansinh.web.text import add_months
 
     if group:
         SupportMembership.objects.create(person=e.person, group=group, valid_from=date(2018, 1, 1))

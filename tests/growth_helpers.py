@@ -4,8 +4,8 @@ reports tests)."""
 from datetime import date
 from itertools import count
 
+from ansinh.common.text import add_months
 from ansinh.enrolment import services as enrolment
-from ansinh.web.text import add_months
 from tests.factories import make_person
 
 _receipts = count(1)

@@ -17,8 +17,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from ansinh.common.rule_errors import income_error
 from ansinh.rules.vsi import IncomeOutOfRange
-from ansinh.web.rule_errors import income_error
 
 LOCALE = Path(settings.LOCALE_PATHS[0]) / "vi" / "LC_MESSAGES"
 PO = LOCALE / "django.po"

@@ -22,10 +22,10 @@ from openpyxl import load_workbook
 
 from ansinh.accounts.models import AuditEntry, User
 from ansinh.collection.models import Collector
+from ansinh.common.text import add_months
 from ansinh.enrolment import services as enrolment
 from ansinh.enrolment.models import Receipt, VsiEnrolment
 from ansinh.registry.models import Person
-from ansinh.web.text import add_months
 from tests.factories import LAI_VUNG, PHONG_HOA, make_person
 
 HANOI = "00070"

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "ansinh.common",
     "ansinh.accounts",
     "ansinh.parameters",
     "ansinh.places",

@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 from playwright.sync_api import expect
 
-from ansinh.web.text import add_months, money, month_label
+from ansinh.common.text import add_months, money, month_label
 from tests.factories import LAI_VUNG, make_person
 
 TODAY = date.today()

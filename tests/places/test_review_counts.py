@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from ansinh.common.text import add_months
 from ansinh.enrolment import services as enrolment
 from ansinh.targets.choices import Metric
 from ansinh.targets.queries import metric_count
-from ansinh.web.text import add_months
 from tests.factories import HOA_LONG, LAI_VUNG, make_person
 from tests.growth_helpers import paying_participant
 

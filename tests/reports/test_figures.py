@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from ansinh.common.text import add_months
 from ansinh.enrolment.models import HiEnrolment, HiStatus, VsiEnrolment
 from ansinh.reports import figures
 from ansinh.reports.models import CommuneMonth
@@ -17,7 +18,6 @@ from ansinh.reports.queries import office_figures
 from ansinh.targets.choices import Metric
 from ansinh.targets.queries import metric_count
 from ansinh.web.queries import home_figures, live_home_figures
-from ansinh.web.text import add_months
 from tests.factories import HOA_LONG, LAI_VUNG
 from tests.growth_helpers import hi_member, paying_participant
 

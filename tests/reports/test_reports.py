@@ -6,12 +6,12 @@ from openpyxl import load_workbook
 
 from ansinh.campaigns import services as campaigns
 from ansinh.campaigns.models import Mobiliser, Recruitment
+from ansinh.common.text import add_months
 from ansinh.places.models import Commune
 from ansinh.reports.period import headline
 from ansinh.reports.queries import leaderboard, office_figures, quarter_of
 from ansinh.targets import services as targets
 from ansinh.targets.choices import Level, Metric
-from ansinh.web.text import add_months
 from tests.factories import HOA_LONG, LAI_VUNG, make_person
 from tests.growth_helpers import hi_member, paying_participant
 

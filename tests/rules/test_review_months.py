@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
+from ansinh.common import text
 from ansinh.rules import hi, months
-from ansinh.web import text
 
 
 def test_one_implementation_of_month_arithmetic():

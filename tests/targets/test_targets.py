@@ -7,12 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from ansinh.accounts.models import Role, User
+from ansinh.common.text import add_months
 from ansinh.places.models import Commune, Office, OfficeArea
 from ansinh.targets import queries, services
 from ansinh.targets.choices import Level, Metric
 from ansinh.targets.models import TargetShare
 from ansinh.targets.population import parse_population
-from ansinh.web.text import add_months
 from tests.factories import HOA_LONG, LAI_VUNG
 from tests.growth_helpers import hi_member, paying_participant
 

@@ -3,8 +3,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ansinh.common.widgets import DateInput
 from ansinh.places.models import Commune, Hamlet
-from ansinh.web.widgets import DateInput
 
 from .choices import ActivityKind, MemberRole
 

@@ -52,7 +52,7 @@ class Mobiliser(models.Model):
         ]
 
     def save(self, *args, **kwargs):
-        from ansinh.web.text import fold
+        from ansinh.common.text import fold
 
         self.name_folded = fold(self.full_name)
         super().save(*args, **kwargs)

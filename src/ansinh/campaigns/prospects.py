@@ -22,12 +22,12 @@ from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from ansinh.common.text import add_months, months_between
 from ansinh.enrolment.models import ContributionMonth, HiEnrolment, HiStatus, VsiEnrolment
 from ansinh.parameters.table import current_table
 from ansinh.registry.models import CompulsoryPeriod, Person
 from ansinh.rules.months import Month
 from ansinh.rules.retirement import retirement, retirement_age_for_year
-from ansinh.web.text import add_months, months_between
 
 LISTS = {
     "hi_without_vsi": _("HI household members of working age without VSI"),

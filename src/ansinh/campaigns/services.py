@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from ansinh.accounts.audit import audited_save
 from ansinh.accounts.scope import scope_for
 from ansinh.collection.models import Collector
+from ansinh.common.text import fold
 from ansinh.enrolment import services as enrolment
 from ansinh.enrolment.models import HiEnrolment, HiStatus, PaymentMethod, VsiEnrolment
 from ansinh.places.models import Hamlet
 from ansinh.registry.models import Person
 from ansinh.targets.queries import office_communes, visible_offices
-from ansinh.web.text import fold
 
 from .choices import MIN_GROUP_SIZE, ActivityKind, MemberRole, Outcome, RefusalReason, Scheme
 from .models import (

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ansinh.common.text import fold
 from ansinh.enrolment.models import PaymentMethod
 from ansinh.registry.models import Person
 from ansinh.targets.queries import office_communes, office_for
-from ansinh.web.text import fold
 
 from . import exports, queries, services
 from .choices import Outcome, RefusalReason

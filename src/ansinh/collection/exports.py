@@ -14,9 +14,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from ansinh.common.excel import safe_cell as safe
 from ansinh.enrolment.models import PaymentMethod
 from ansinh.rules.months import Month
-from ansinh.web.excel import safe_cell as safe
 
 from .choices import LIST_KIND_VI, REASON_VI, ListKind
 from .cycle import issue_date, reasons_due

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.accounts.models import Role, User
+from ansinh.common.widgets import DateInput
 from ansinh.places.models import Commune, Hamlet
-from ansinh.web.widgets import DateInput
 
 from .choices import ReasonCode, VisitOutcome
 from .models import CollectionPoint, Collector, Organisation, ServedArea

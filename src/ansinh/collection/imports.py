@@ -50,6 +50,7 @@ from django.utils.translation import gettext as _
 
 from ansinh.accounts.models import AuditEntry
 from ansinh.accounts.scope import scope_for
+from ansinh.common.text import add_months
 from ansinh.enrolment.models import Receipt, VsiEnrolment, VsiStatus
 from ansinh.enrolment.services import next_unpaid_month
 from ansinh.parameters.table import current_table
@@ -57,7 +58,6 @@ from ansinh.places.models import Commune
 from ansinh.registry.models import Person, SupportMembership
 from ansinh.rules.months import Month
 from ansinh.rules.vsi import IncomeOutOfRange, support_since, vsi_quote
-from ansinh.web.text import add_months
 
 from . import sql as _sql  # noqa: F401  (registers the anyof lookup)
 from .choices import ImportStatus, ListKind, RowStatus, Source

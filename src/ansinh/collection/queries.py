@@ -116,7 +116,7 @@ def reason_mix(run, user=None) -> list[tuple[str, str, int]]:
 
 def chat_message(run, organisation=None, collector=None, user=None) -> str:
     """A ready-to-paste message for the organisation's chat group (Vietnamese)."""
-    from ansinh.web.text import money
+    from ansinh.common.text import money
 
     month = Month.of(run.month)
     qs = CycleEntry.objects.filter(run=run)

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ansinh.accounts.models import Role
+from ansinh.common.params import int_param
 from ansinh.registry.models import Person
 from ansinh.rules.months import Month
-from ansinh.web.params import int_param
 
 from . import exports, imports, queries, services
 from .choices import ListKind, ReasonCode, VisitStatus

@@ -3,10 +3,10 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ansinh.common.widgets import DateInput
 from ansinh.parameters.table import hi_period_choices, income_floor
 from ansinh.registry.models import Sex, SupportGroup
 from ansinh.rules.months import Month
-from ansinh.web.widgets import DateInput
 
 MONTH_CHOICES = [(1, _("1 month")), (3, _("3 months")), (6, _("6 months")), (12, _("12 months"))]
 

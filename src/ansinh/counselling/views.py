@@ -5,13 +5,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
+from ansinh.common.rule_errors import QUOTE_DATE_ERRORS, date_error, income_error
 from ansinh.enrolment.queries import contribution_history
 from ansinh.parameters.table import current_table
 from ansinh.registry.models import Person
 from ansinh.rules.hi import hi_quote
 from ansinh.rules.months import Month
 from ansinh.rules.vsi import IncomeOutOfRange, income_bounds, vsi_quote
-from ansinh.web.rule_errors import QUOTE_DATE_ERRORS, date_error, income_error
 
 from .forms import HiQuoteForm, LeavingJobForm, VsiQuoteForm
 from .outlook import LeavingJobCase, compare_leaving_job, compare_person, leaving_job_history

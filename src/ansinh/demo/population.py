@@ -54,6 +54,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ansinh.collection.models import Collector
+from ansinh.common.text import fold
 from ansinh.enrolment.models import (
     ContributionMonth,
     HiEnrolment,
@@ -76,7 +77,6 @@ from ansinh.rules.hi import card_validity_start, hi_quote
 from ansinh.rules.months import Month
 from ansinh.rules.retirement import retirement
 from ansinh.rules.vsi import payment_deadline, vsi_quote
-from ansinh.web.text import fold
 
 from . import names
 from .setup import HOA_LONG, LAI_VUNG, PHONG_HOA, PROVINCE, TAN_DUONG

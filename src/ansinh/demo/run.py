@@ -56,8 +56,8 @@ def build_demo(*, small=False, seed=2025, today: date | None = None, log=print) 
     from ansinh.campaigns.demo import build_campaign_demo
 
     counts.update(build_campaign_demo(office, today=today, seed=seed, log=step))
+    from ansinh.common.text import add_months
     from ansinh.reports.figures import refresh
-    from ansinh.web.text import add_months
 
     # The figures summary of the dashboard's year (and its baseline), as the nightly refresh.
     for i in range(13, -1, -1):

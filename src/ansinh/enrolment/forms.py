@@ -3,8 +3,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ansinh.common.widgets import DateInput, MonthField
 from ansinh.parameters.table import hi_period_choices, income_floor
-from ansinh.web.widgets import DateInput, MonthField
 
 from .models import PaymentMethod
 

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ansinh.accounts.audit import audited_save
+from ansinh.common.rule_errors import income_error
+from ansinh.common.text import add_months, shift_date
 from ansinh.parameters.table import current_table
 from ansinh.registry.models import Household, Person
 from ansinh.registry.queries import groups_on
@@ -19,8 +21,6 @@ from ansinh.registry.services import check_can_edit
 from ansinh.rules.hi import card_validity_start, hi_quote
 from ansinh.rules.months import Month
 from ansinh.rules.vsi import LUMP_SUM_METHODS, IncomeOutOfRange, check_income, vsi_method_quote
-from ansinh.web.rule_errors import income_error
-from ansinh.web.text import add_months, shift_date
 
 from .models import (
     ContributionMonth,

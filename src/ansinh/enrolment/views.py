@@ -6,13 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from ansinh.common.params import int_param
+from ansinh.common.rule_errors import QUOTE_DATE_ERRORS, date_error, income_error
+from ansinh.common.widgets import MonthField
 from ansinh.parameters.table import income_floor
 from ansinh.registry.models import Household, Person
 from ansinh.registry.views import _add_errors
 from ansinh.rules.vsi import IncomeOutOfRange
-from ansinh.web.params import int_param
-from ansinh.web.rule_errors import QUOTE_DATE_ERRORS, date_error, income_error
-from ansinh.web.widgets import MonthField
 
 from . import services
 from .forms import HiEnrolForm, ReceiptForm, VsiEnrolForm

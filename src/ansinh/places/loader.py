@@ -5,7 +5,7 @@ Idempotent: only the provinces and communes that are missing are inserted, in bu
 
 from django.db import transaction
 
-from ansinh.web.text import fold
+from ansinh.common.text import fold
 
 from .models import Commune, Province
 

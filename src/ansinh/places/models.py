@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ansinh.web.text import fold
+from ansinh.common.text import fold
 
 
 class Province(models.Model):

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from ansinh.web.excel import build_workbook, workbook_response
-from ansinh.web.templatetags.ansinh import masked
+from ansinh.common.excel import build_workbook, workbook_response
+from ansinh.common.templatetags.ansinh import masked
 
 STATUS_VI = {"active": "Đang đóng", "suspended": "Tạm dừng", "stopped": "Đã dừng", None: ""}
 

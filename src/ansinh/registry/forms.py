@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ansinh.common.widgets import DateInput, MonthField
 from ansinh.places.models import Commune, Hamlet
-from ansinh.web.widgets import DateInput, MonthField
 
 from .models import CompulsoryPeriod, Person, SupportGroup
 from .validation import validate_cccd, validate_si_code

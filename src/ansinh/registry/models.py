@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.accounts.scope import ScopedQuerySet
-from ansinh.web.text import fold
+from ansinh.common.text import fold
 
 
 class Sex(models.TextChoices):

@@ -4,7 +4,7 @@ import re
 
 from django.db.models import Q
 
-from ansinh.web.text import fold
+from ansinh.common.text import fold
 
 from .models import Person, SupportMembership
 

@@ -1,7 +1,7 @@
 """Excel files of the dashboard's tables (titles in Vietnamese; every cell neutralised)."""
 
 from ansinh.campaigns.choices import MEMBER_ROLE_VI
-from ansinh.web.excel import build_workbook, workbook_response
+from ansinh.common.excel import build_workbook, workbook_response
 
 from .period import headline
 from .queries import OfficeFigures
@@ -97,7 +97,7 @@ def dashboard_xlsx(f: OfficeFigures):
 
 
 def _safe(value):
-    from ansinh.web.excel import safe_cell
+    from ansinh.common.excel import safe_cell
 
     return safe_cell(value)
 

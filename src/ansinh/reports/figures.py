@@ -29,6 +29,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from ansinh.accounts.scope import scope_for
+from ansinh.common.text import add_months
 from ansinh.enrolment.models import (
     ContributionMonth,
     HiEnrolment,
@@ -39,7 +40,6 @@ from ansinh.enrolment.models import (
 )
 from ansinh.targets.choices import Metric
 from ansinh.targets.queries import counting_months, metric_count
-from ansinh.web.text import add_months
 
 from .models import CommuneMonth
 

@@ -14,6 +14,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 
 from ansinh.campaigns.models import Recruitment
 from ansinh.campaigns.queries import CampaignTotals, campaign_totals, office_campaigns
+from ansinh.common.text import add_months
 from ansinh.enrolment.models import HiStatus, VsiStatus
 from ansinh.rules.months import Month
 from ansinh.targets.choices import Metric
@@ -25,7 +26,6 @@ from ansinh.targets.queries import (
     office_targets,
     percent,
 )
-from ansinh.web.text import add_months
 
 from .figures import Counter
 

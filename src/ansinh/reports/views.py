@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from ansinh.common.params import date_param, int_param, year_param
 from ansinh.targets.queries import office_for, visible_offices
-from ansinh.web.params import date_param, int_param, year_param
 
 from . import exports
 from .period import headline

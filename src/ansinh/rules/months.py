@@ -98,7 +98,7 @@ def iter_months(start: Month, end_inclusive: Month) -> Iterator[Month]:
         yield Month.from_index(i)
 
 
-# -- the same arithmetic on dates (every app uses these, through ansinh.web.text) -------------
+# -- the same arithmetic on dates (every app uses these, through ansinh.common.text) -------------
 
 
 def add_months(d: date, n: int) -> date:

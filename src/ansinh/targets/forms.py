@@ -3,7 +3,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ansinh.web.widgets import DateInput
+from ansinh.common.widgets import DateInput
 
 from .choices import Metric
 

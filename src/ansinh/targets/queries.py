@@ -15,9 +15,9 @@ from django.db.models import Count, Q
 
 from ansinh.accounts.models import Role
 from ansinh.accounts.scope import scope_for
+from ansinh.common.text import add_months
 from ansinh.enrolment.models import ContributionMonth, HiEnrolment, HiStatus, VsiEnrolment
 from ansinh.places.models import Commune, Office, OfficeArea
-from ansinh.web.text import add_months
 
 from .choices import Level, Metric
 from .models import OfficeTarget, TargetShare

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ansinh.web.excel import build_workbook, workbook_response
-from ansinh.web.params import year_param
+from ansinh.common.excel import build_workbook, workbook_response
+from ansinh.common.params import year_param
 
 from . import queries, services
 from .choices import Level, Metric

@@ -1,7 +1,7 @@
 from django import template
 
-from ansinh.web.text import money as _money
-from ansinh.web.text import month_label
+from ansinh.common.text import money as _money
+from ansinh.common.text import month_label
 
 register = template.Library()
 
