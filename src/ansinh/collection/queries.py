@@ -15,7 +15,15 @@ from ansinh.rules.months import Month
 
 from .choices import ListKind, ReasonCode, VisitStatus
 from .cycle import reasons_due
-from .models import CycleEntry, CycleList, CycleRun, FollowUpVisit, NonPaymentReason, Organisation
+from .models import (
+    Collector,
+    CycleEntry,
+    CycleList,
+    CycleRun,
+    FollowUpVisit,
+    NonPaymentReason,
+    Organisation,
+)
 
 
 def runs_for(user):
@@ -31,6 +39,22 @@ def runs_for(user):
     if user.role == Role.COLLECTOR and user.collector_id:
         return qs.filter(office__organisations__collectors=user.collector_id)
     return qs.none()
+
+
+def collectors_for(user):
+    """The collectors whose lists a user may ask for: those of the organisations the user
+    sees and, for a collector, only themselves (another collector's list is outside scope)."""
+    from ansinh.accounts.scope import scope_for
+
+    from .services import organisations_for
+
+    qs = Collector.objects.filter(organisation__in=organisations_for(user))
+    scope = scope_for(user)
+    if scope.nothing:
+        return qs.none()
+    if scope.collector_id is not None:
+        qs = qs.filter(pk=scope.collector_id)
+    return qs.select_related("organisation")
 
 
 def latest_run(user):

@@ -249,8 +249,7 @@ def cycle_download(request, pk, kind):
     organisations = services.organisations_for(request.user)
     if request.GET.get("collector"):
         collector = get_object_or_404(
-            Collector.objects.filter(organisation__in=organisations),
-            pk=int_param(request.GET, "collector", 0),
+            queries.collectors_for(request.user), pk=int_param(request.GET, "collector", 0)
         )
         org = collector.organisation
         qs = qs.filter(collector=collector)
@@ -279,7 +278,11 @@ def cycle_unpaid(request, pk):
     run = _run(request, pk)
     qs = queries.entries(request.user, run, ListKind.UNPAID)
     if request.GET.get("organisation"):
-        qs = qs.filter(organisation_id=int_param(request.GET, "organisation", 0))
+        org = get_object_or_404(
+            services.organisations_for(request.user),
+            pk=int_param(request.GET, "organisation", 0),
+        )
+        qs = qs.filter(organisation=org)
     if request.GET.get("missing"):
         qs = qs.filter(reason__isnull=True)
     office_staff = services.is_office_staff(request.user)

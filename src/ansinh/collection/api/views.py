@@ -72,7 +72,11 @@ class CycleEntries(generics.ListAPIView):
         if self.request.query_params.get("kind") in ListKind.values:
             qs = qs.filter(kind=self.request.query_params["kind"])
         if self.request.query_params.get("collector"):
-            qs = qs.filter(collector__code=self.request.query_params["collector"])
+            code = self.request.query_params["collector"]
+            collector = queries.collectors_for(self.request.user).filter(code=code).first()
+            if collector is None:  # outside scope, like any object: not an empty list
+                raise NotFound
+            qs = qs.filter(collector=collector)
         return qs
 
 
