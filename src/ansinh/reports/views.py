@@ -3,14 +3,16 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ansinh.common.params import date_param, int_param, year_param
+from ansinh.common.params import QueryParams
 from ansinh.targets.queries import office_for, visible_offices
 
 from . import exports
+from .figures import last_day
 from .period import headline
 from .queries import leaderboard, office_figures, quarter_of
 
@@ -22,20 +24,29 @@ def _office(request):
     return office
 
 
-def _date(request, name, default):
-    return date_param(request.GET, name, default)
-
-
 def _figures(request, series=True):
+    """The office's figures as of ?on= (a day) or the end of ?month= (the period report's
+    month), against ?baseline=; with the parameters read (their errors shown on the form)."""
     office = _office(request)
-    on = _date(request, "on", date.today())
-    baseline = _date(request, "baseline", None)
-    return office_figures(request.user, office, on, baseline, series=series)
+    params = QueryParams(request.GET)
+    today = date.today()
+    month = params.month("month", None)
+    if month is not None and month > today:
+        params.errors["month"] = _(
+            "%(m)s has not begun yet: choose this month or an earlier one."
+        ) % {"m": f"{month:%m/%Y}"}
+        month = None
+    if "month" in params.errors:
+        params.errors["month"] += " " + _("Showing %(d)s instead.") % {"d": f"{today:%d/%m/%Y}"}
+    default_on = today if month is None else min(today, last_day(month))
+    on = params.date("on", default_on)
+    baseline = params.date("baseline", None)
+    return office_figures(request.user, office, on, baseline, series=series), params
 
 
 @login_required
 def dashboard(request):
-    f = _figures(request)
+    f, params = _figures(request)
     chart = {
         "communes": [c.name for c in f.communes],
         "vsi": [c.vsi for c in f.communes],
@@ -52,20 +63,27 @@ def dashboard(request):
             "offices": visible_offices(request.user),
             "chart": json.dumps(chart),
             "query": request.GET.urlencode(),
+            "params": params,
         },
     )
 
 
 @login_required
 def dashboard_export(request):
-    f = _figures(request, series=False)
+    f, params = _figures(request, series=False)
+    if params.errors:  # a file cannot show the message: the dashboard's form does
+        return redirect(f"{reverse('dashboard')}?{request.GET.urlencode()}")
     return exports.response(exports.dashboard_xlsx(f), f"ket-qua-{f.on:%Y%m%d}.xlsx")
 
 
 @login_required
 def period_report(request):
-    f = _figures(request, series=False)
-    context = {"f": f, "lines": headline(f), "printed_on": date.today()}
+    f, params = _figures(request, series=False)
+    context = {"f": f, "lines": headline(f), "printed_on": date.today(), "params": params}
+    if params.errors and request.GET.get("format") == "pdf":  # the page shows the message
+        query = request.GET.copy()
+        del query["format"]
+        return redirect(f"{reverse('period_report')}?{query.urlencode()}")
     if request.GET.get("format") == "pdf":
         from weasyprint import HTML
 
@@ -80,8 +98,9 @@ def period_report(request):
 def leaderboard_view(request):
     office = _office(request)
     year, quarter = quarter_of(date.today())
-    year = year_param(request.GET, "year", year)
-    quarter = min(4, max(1, int_param(request.GET, "quarter", quarter)))
+    params = QueryParams(request.GET)
+    year = params.year("year", year)
+    quarter = params.int("quarter", quarter, lo=1, hi=4)
     leaders = leaderboard(request.user, office, year, quarter)
     if request.GET.get("format") == "xlsx":
         return exports.leaderboard_xlsx(office, year, quarter, leaders)
@@ -94,5 +113,6 @@ def leaderboard_view(request):
             "quarter": quarter,
             "leaders": leaders,
             "quarters": [1, 2, 3, 4],
+            "params": params,
         },
     )

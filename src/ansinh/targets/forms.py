@@ -29,11 +29,6 @@ class SplitForm(forms.Form):
         return {key: self.cleaned_data.get(f"u_{key}") or 0 for key, _label in self.units}
 
 
-class DatesForm(forms.Form):
-    on = forms.DateField(label=_("As of"), required=False, widget=DateInput())
-    baseline = forms.DateField(label=_("Baseline"), required=False, widget=DateInput())
-
-
 class GrowthForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=DateInput())
     end = forms.DateField(label=_("To"), initial=date.today, widget=DateInput())

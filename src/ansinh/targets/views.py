@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ansinh.common.excel import build_workbook, workbook_response
-from ansinh.common.params import year_param
+from ansinh.common.params import QueryParams
 
 from . import queries, services
 from .choices import Level, Metric
-from .forms import DatesForm, GrowthForm, PopulationForm, SplitForm, TargetForm
+from .forms import GrowthForm, PopulationForm, SplitForm, TargetForm
 from .models import OfficeTarget
 from .population import HEADERS, TITLES, parse_population
 
@@ -27,10 +27,6 @@ def _office(request):
     return office
 
 
-def _year(request):
-    return year_param(request.GET, "year", date.today().year)
-
-
 def _errors(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
 
@@ -38,16 +34,10 @@ def _errors(exc: ValidationError) -> list[str]:
 @login_required
 def target_index(request):
     office = _office(request)
-    year = _year(request)
-    dates = DatesForm(request.GET or None)
-    dates.is_valid()
-    today = date.today()
-    on = (dates.cleaned_data.get("on") if dates.is_bound else None) or min(
-        today, date(year, 12, 31)
-    )
-    baseline = (dates.cleaned_data.get("baseline") if dates.is_bound else None) or date(
-        year - 1, 12, 31
-    )
+    params = QueryParams(request.GET)
+    year = params.year("year", date.today().year)
+    on = params.date("on", min(date.today(), date(year, 12, 31)))
+    baseline = params.date("baseline", date(year - 1, 12, 31))
     form = TargetForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -99,7 +89,7 @@ def target_index(request):
             "baseline": baseline,
             "rows": rows,
             "form": form,
-            "dates": dates,
+            "params": params,
             "growth_form": growth_form,
             "growth": growth,
             "can_set": queries.can_set_targets(request.user),

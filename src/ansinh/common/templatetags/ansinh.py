@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 from ansinh.common.text import money as _money
 from ansinh.common.text import month_label
@@ -59,3 +60,17 @@ def div(a, b):
 def is_menu(value):
     """True for a navigation entry that holds a list of links (a drop-down menu)."""
     return isinstance(value, list | tuple)
+
+
+@register.simple_tag
+def param_error(params, name):
+    """The message of a query-string parameter the page could not read (common.params), under
+    its field: `{% param_error params "on" %}`."""
+    message = getattr(params, "errors", {}).get(name)
+    if not message:
+        return ""
+    return format_html(
+        '<small class="errorlist" role="alert" data-testid="param-error-{}">{}</small>',
+        name,
+        message,
+    )
