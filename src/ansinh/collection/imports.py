@@ -131,7 +131,8 @@ def _read_csv(fileobj, columns, required):
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise LayoutError(_("The file is UTF-16; save it as CSV UTF-8."))
     text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", errors="strict", newline="")
-    line = 1
+    line = physical = 1  # the last row read (as Excel numbers rows) and its last text line
+    header, delimiter = [], ","
     try:
         first = text.readline()
         delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -143,7 +144,9 @@ def _read_csv(fileobj, columns, required):
         cells_of = operator.itemgetter(*[i for _c, i in present])
         absent = {c: "" for c, i in zip(columns, index, strict=True) if i < 0}
         width = max(i for _c, i in present) + 1
-        for line, cells in enumerate(csv.reader(text, delimiter=delimiter), start=2):
+        reader = csv.reader(text, delimiter=delimiter)
+        for line, cells in enumerate(reader, start=2):
+            physical = reader.line_num + 1
             if not "".join(cells).strip():
                 continue
             if len(cells) >= width:
@@ -156,19 +159,95 @@ def _read_csv(fileobj, columns, required):
                 }
             yield line, row
     except UnicodeDecodeError:
-        raise LayoutError(
-            _("The file is not UTF-8 text (near line %(line)s); save it as CSV UTF-8.")
-            % {"line": line + 1}
-        )
+        # The decoder reads ahead: the row being read is not the bad byte's. Find it again.
+        raise LayoutError(_not_utf8(fileobj, delimiter)) from None
+    except csv.Error as exc:  # in the row after the last one read
+        raise LayoutError(_csv_error(exc, fileobj, line + 1, physical + 1, header, delimiter))
     finally:
         text.detach()
+
+
+def _column_name(header: list[str], i: int) -> str:
+    return header[i] if 0 <= i < len(header) and header[i] else _("column %(n)s") % {"n": i + 1}
+
+
+def _not_utf8(fileobj, delimiter: str) -> str:
+    """Where the first byte that is not UTF-8 is: its row (as Excel numbers them) and column."""
+    fileobj.seek(0)
+    data = fileobj.read().removeprefix(b"\xef\xbb\xbf")
+    try:
+        data.decode("utf-8")
+        bad = len(data)
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    # The rows before the bad byte (quoted line breaks included) and the cells of its own.
+    before = data[:bad].decode("utf-8", errors="replace")
+    try:
+        rows = list(csv.reader(io.StringIO(before, newline=""), delimiter=delimiter))
+    except csv.Error:
+        rows = [[]] * before.count("\n")
+    if not rows or before.endswith(("\n", "\r")):
+        rows.append([""])  # the bad byte starts a row
+    header = _norm_header(rows[0]) if len(rows) > 1 else []
+    if len(rows) == 1:
+        where = _("The first row (the column names)")
+    else:
+        where = _("Row %(row)s, column %(col)s") % {
+            "row": len(rows),
+            "col": _column_name(header, len(rows[-1]) - 1),
+        }
+    return _(
+        "%(where)s: the file is not UTF-8 text (it was saved as Windows-1258, ANSI or "
+        'Latin-1). Nothing was read. In Excel choose Save As, file type "CSV UTF-8 (Comma '
+        'delimited)", and upload that file again.'
+    ) % {"where": where}
+
+
+def _open_quote_column(raw: str, delimiter: str) -> int | None:
+    """The cell of a CSV line whose quote (") is opened and not closed on that line."""
+    column, quoted = 0, False
+    for ch in raw:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delimiter and not quoted:
+            column += 1
+    return column if quoted else None
+
+
+def _csv_error(exc, fileobj, row: int, physical: int, header: list[str], delimiter: str) -> str:
+    if "field larger than field limit" not in str(exc):
+        return _(
+            "Row %(row)s cannot be read as CSV (%(error)s). Nothing was read. Open the file in "
+            'Excel, check row %(row)s, save it as "CSV UTF-8 (Comma delimited)" and upload '
+            "it again."
+        ) % {"row": row, "error": str(exc)}
+    # Almost always a quote opened in a cell of this row and never closed: the rest of the
+    # file became one cell. Name that cell.
+    fileobj.seek(0)
+    column = None
+    for n, raw in enumerate(fileobj, start=1):
+        if n == physical:
+            column = _open_quote_column(raw.decode("utf-8-sig", errors="replace"), delimiter)
+            break
+    where = _("Row %(row)s") % {"row": row}
+    if column is not None:
+        where = _("Row %(row)s, column %(col)s") % {
+            "row": row,
+            "col": _column_name(header, column),
+        }
+    return _(
+        "%(where)s: a cell is longer than %(limit)s characters, so the file cannot be read. "
+        'Nothing was read. Usually a quote (") opens the cell and is never closed: remove the '
+        "stray quote (or close it) and upload the file again."
+    ) % {"where": where, "limit": f"{csv.field_size_limit():,}".replace(",", ".")}
 
 
 def _read_xlsx(fileobj, columns, required):
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
+        # Formulas as written ("=..."), not their cached values: a formula is refused by name.
+        wb = load_workbook(fileobj, read_only=True, data_only=False)
     except Exception:
         raise LayoutError(_("The file is not a readable Excel (.xlsx) workbook."))
     try:
@@ -210,6 +289,17 @@ def _int(value) -> int | None:
         return int(value) if value.is_integer() else None
     text = _text(value).replace(".", "").replace(",", "").replace(" ", "").removesuffix("đ")
     return int(text) if text.isdigit() else None
+
+
+def _is_formula(value) -> bool:
+    return type(value) is str and value.lstrip()[:1] == "="
+
+
+def _is_negative(value) -> bool:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value < 0
+    text = _text(value).replace(" ", "")
+    return text[:1] in ("-", "\u2212") and _int(text[1:]) is not None
 
 
 def _date(value) -> date | None:
@@ -496,9 +586,16 @@ class _Validator:
         row = _Verdict(self.batch.pk, line, number[:40], code[:20])
 
         def reject(field, message):
+            if _is_formula(r.get(field)):  # whatever else is wrong, the formula first
+                message = _(
+                    "%(v)s is a formula: formulas are not accepted. In Excel copy the column "
+                    "and paste it back as values (Paste Special, Values), then upload again."
+                ) % {"v": _text(r[field])[:60]}
             row.status, row.field, row.message = RowStatus.REJECTED, field, message[:300]
             return row
 
+        if number[:1] == "=":
+            return reject("so_bien_lai", "")
         if not number:
             return reject("so_bien_lai", _("A receipt number is required."))
         if len(number) > 40:
@@ -551,10 +648,24 @@ class _Validator:
             )
         if months is None or not 1 <= months <= 60:
             return reject("so_thang", _("Months must be a whole number from 1 to 60."))
-        if amount is None:
+        if amount is None or amount < 0:
+            raw = r["so_tien"]
+            if _is_negative(raw):
+                return reject(
+                    "so_tien",
+                    _(
+                        "Amount %(v)s is negative: write the amount the participant paid, a "
+                        "whole number of dong without a minus sign."
+                    )
+                    % {"v": _text(raw)},
+                )
+            if not _text(raw):
+                return reject(
+                    "so_tien", _("The amount is empty: write the amount paid, in whole dong.")
+                )
             return reject(
                 "so_tien",
-                _("Amount %(v)r is not a whole number of dong.") % {"v": _text(r["so_tien"])},
+                _("Amount %(v)r is not a whole number of dong.") % {"v": _text(raw)},
             )
         collector_id = person["collector_id"]
         org_id = person["organisation_id"]
