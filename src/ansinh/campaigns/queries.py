@@ -4,34 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
 from ansinh.places.models import Hamlet
-from ansinh.targets.choices import Metric
-from ansinh.targets.queries import metric_count, office_communes, percent
+from ansinh.targets.queries import Coverage, coverage, percent
 
 from .models import Campaign, Group, LaunchDay, Visit
 
-
-@dataclass
-class RankRow:
-    code: object
-    name: str
-    commune: str
-    population: int | None
-    working_age: int | None
-    vsi: int
-    hi: int
-
-    @property
-    def vsi_rate(self) -> Decimal | None:
-        return percent(self.vsi, self.working_age)
-
-    @property
-    def hi_coverage(self) -> Decimal | None:
-        return percent(self.hi, self.population)
+#: A row of the ranking: a commune or a hamlet with its coverage (targets.queries).
+RankRow = Coverage
 
 
 def _rank_key(row: RankRow):
@@ -41,47 +23,14 @@ def _rank_key(row: RankRow):
 
 def commune_ranking(user, office, on: date | None = None) -> list[RankRow]:
     """The office's communes, fewest VSI participants per working-age resident first."""
-    on = on or date.today()
-    communes = office_communes(office, on)
-    codes = [c.code for c in communes]
-    vsi = metric_count(user, Metric.VSI, on, by="commune", communes=codes)
-    hi = metric_count(user, Metric.HI, on, by="commune", communes=codes)
-    rows = [
-        RankRow(
-            c.code,
-            c.name,
-            c.name,
-            c.population,
-            c.working_age_population,
-            vsi.get(c.code, 0),
-            hi.get(c.code, 0),
-        )
-        for c in communes
-    ]
-    return sorted(rows, key=_rank_key)
+    return sorted(coverage(user, office, on, by="commune"), key=_rank_key)
 
 
 def hamlet_ranking(user, office, on: date | None = None, commune=None) -> list[RankRow]:
-    """Hamlets, fewest VSI participants per resident first (hamlet populations are kept
-    by the office; hamlets without one come last)."""
-    on = on or date.today()
-    codes = [commune] if commune else [c.code for c in office_communes(office, on)]
-    vsi = metric_count(user, Metric.VSI, on, by="hamlet", communes=codes)
-    hi = metric_count(user, Metric.HI, on, by="hamlet", communes=codes)
-    hamlets = Hamlet.objects.filter(commune_id__in=codes).select_related("commune")
-    rows = [
-        RankRow(
-            h.pk,
-            h.name,
-            h.commune.name,
-            h.population,
-            h.population,
-            vsi.get(h.pk, 0),
-            hi.get(h.pk, 0),
-        )
-        for h in hamlets
-    ]
-    return sorted(rows, key=_rank_key)
+    """Hamlets (of one commune, or of the whole office), fewest VSI participants per
+    working-age resident first, from the hamlet populations the office loaded; hamlets
+    without a working-age population come last."""
+    return sorted(coverage(user, office, on, by="hamlet", commune=commune), key=_rank_key)
 
 
 @dataclass

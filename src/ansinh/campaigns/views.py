@@ -44,13 +44,20 @@ def _form_errors(form, exc):
 @login_required
 def ranking(request):
     office = _office(request)
+    communes = queries.commune_ranking(request.user, office)
+    chosen = request.GET.get("commune") or ""
+    if chosen not in {c.code for c in communes}:
+        chosen = ""
+    hamlets = queries.hamlet_ranking(request.user, office, commune=chosen or None)
     return render(
         request,
         "campaigns/ranking.html",
         {
             "office": office,
-            "communes": queries.commune_ranking(request.user, office),
-            "hamlets": queries.hamlet_ranking(request.user, office)[:30],
+            "communes": communes,
+            "chosen": chosen,
+            "hamlets": hamlets if chosen else hamlets[:30],
+            "hamlet_count": len(hamlets),
             "can_organise": services.can_organise(request.user),
         },
     )

@@ -243,6 +243,7 @@ def settle_populations(today: date, seed: int = 2025) -> dict[str, int]:
     from ansinh.targets.queries import metric_count
 
     rng = random.Random(seed + 2)
+    working = random.Random(seed + 3)  # its own draws: the populations stay as they were
     root = User(username="demo-builder", is_superuser=True, is_active=True)
     by_commune = metric_count(root, Metric.HI, today, by="commune", communes=COMMUNES)
     by_hamlet = metric_count(root, Metric.HI, today, by="hamlet", communes=COMMUNES)
@@ -261,8 +262,9 @@ def settle_populations(today: date, seed: int = 2025) -> dict[str, int]:
         shares = _split(uninsured, weights) if mine else {}
         for h in mine:
             h.population = hi[h.pk] + shares[h.pk]
+            h.working_age_population = round(h.population * working.uniform(*WORKING_AGE_SHARE))
     Commune.objects.bulk_update(communes, ["population", "working_age_population"])
-    Hamlet.objects.bulk_update(hamlets, ["population"])
+    Hamlet.objects.bulk_update(hamlets, ["population", "working_age_population"])
     return out
 
 

@@ -22,7 +22,7 @@ class OfficeAdmin(admin.ModelAdmin):
 
 @admin.register(Hamlet)
 class HamletAdmin(admin.ModelAdmin):
-    list_display = ("name", "commune", "population")
+    list_display = ("name", "commune", "population", "working_age_population")
     search_fields = ("name",)
     raw_id_fields = ("commune",)
 

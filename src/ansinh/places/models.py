@@ -51,6 +51,9 @@ class Hamlet(models.Model):
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="hamlets")
     name = models.CharField(_("name"), max_length=100)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    working_age_population = models.PositiveIntegerField(
+        _("working-age population"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["commune_id", "name"]

@@ -17,7 +17,7 @@ from .queries import communes_with_counts, hamlets_of, office_areas
 class HamletForm(forms.ModelForm):
     class Meta:
         model = Hamlet
-        fields = ["commune", "name", "population"]
+        fields = ["commune", "name", "population", "working_age_population"]
         labels = {"commune": gettext_lazy("Commune"), "name": gettext_lazy("Hamlet name")}
 
 

@@ -1,7 +1,9 @@
-"""Reading a population file (CSV or XLSX): commune code, name, population, working age.
+"""Reading a population file (CSV or XLSX): commune code, name, population, working age;
+or, for hamlets, commune code, hamlet name, population, working age.
 
-Parsing only checks the shape of each row; `services.import_population` checks the
-communes against the map and the user's area, and writes all rows or none.
+Parsing only checks the shape of each row; `services.import_population` (communes) and
+`services.import_hamlet_population` (hamlets) check the places against the map and the
+user's area, and write all rows or none.
 """
 
 from __future__ import annotations
@@ -13,9 +15,13 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from ansinh.common.text import fold
+
 HEADERS = ["commune_code", "commune_name", "population", "working_age_population"]
 #: Vietnamese titles the template shows above the machine-readable header.
 TITLES = ["Mã xã", "Tên xã/phường", "Dân số", "Dân số trong độ tuổi lao động"]
+HAMLET_HEADERS = ["commune_code", "hamlet_name", "population", "working_age_population"]
+HAMLET_TITLES = ["Mã xã", "Tên ấp/khu phố", "Dân số", "Dân số trong độ tuổi lao động"]
 
 
 @dataclass
@@ -24,6 +30,7 @@ class PopulationRow:
     code: str
     population: int
     working_age_population: int | None
+    hamlet: str = ""  # the hamlet's name as written (hamlet files only)
 
 
 def _number(value, row, name, errors, required=True):
@@ -65,7 +72,11 @@ def _table(upload) -> list[list]:
     return [row for row in csv.reader(io.StringIO(text), dialect)]
 
 
-def parse_population(upload) -> list[PopulationRow]:
+def parse_population(upload, level: str = "commune") -> list[PopulationRow]:
+    """The rows of a commune (`level="commune"`) or hamlet (`level="hamlet"`) file."""
+    hamlets = level == "hamlet"
+    headers = HAMLET_HEADERS if hamlets else HEADERS
+    needed_cols = ("commune_code", "hamlet_name", "population") if hamlets else None
     table = _table(upload)
     header_at = None
     for i, row in enumerate(table[:10]):
@@ -75,26 +86,39 @@ def parse_population(upload) -> list[PopulationRow]:
             break
     if header_at is None:
         raise ValidationError(
-            _("The file has no header row with %(cols)s.") % {"cols": ", ".join(HEADERS)}
+            _("The file has no header row with %(cols)s.") % {"cols": ", ".join(headers)}
         )
-    col = {h: header.index(h) for h in HEADERS if h in header}
-    for needed in ("commune_code", "population"):
+    if not hamlets and "hamlet_name" in header:
+        raise ValidationError(
+            _("This file lists hamlets (it has a hamlet_name column): load it as hamlets.")
+        )
+    col = {h: header.index(h) for h in headers if h in header}
+    for needed in needed_cols or ("commune_code", "population"):
         if needed not in col:
             raise ValidationError(_("The header has no %(col)s column.") % {"col": needed})
     rows, errors, seen = [], [], {}
     for i, raw in enumerate(table[header_at + 1 :], start=header_at + 2):
-        cells = list(raw) + [None] * len(HEADERS)
+        cells = list(raw) + [None] * len(headers)
         if not any(str(c or "").strip() for c in raw):
             continue
         code = str(cells[col["commune_code"]] or "").strip()
         if code.isdigit():
             code = code.zfill(5)
-        if code in seen:
+        name = " ".join(str(cells[col["hamlet_name"]] or "").split()) if hamlets else ""
+        key = (code, fold(name))
+        if hamlets and not name:
+            errors.append(_("Row %(row)s, field hamlet_name: missing.") % {"row": i})
+        elif key in seen and hamlets:
+            errors.append(
+                _("Row %(row)s, field hamlet_name: %(name)s already given on row %(first)s.")
+                % {"row": i, "name": name, "first": seen[key]}
+            )
+        elif key in seen:
             errors.append(
                 _("Row %(row)s, field commune_code: %(code)s already given on row %(first)s.")
-                % {"row": i, "code": code, "first": seen[code]}
+                % {"row": i, "code": code, "first": seen[key]}
             )
-        seen[code] = i
+        seen.setdefault(key, i)
         population = _number(cells[col["population"]], i, "population", errors)
         working = None
         if "working_age_population" in col:
@@ -106,7 +130,7 @@ def parse_population(upload) -> list[PopulationRow]:
                 _("Row %(row)s, field working_age_population: larger than the population.")
                 % {"row": i}
             )
-        rows.append(PopulationRow(i, code, population or 0, working))
+        rows.append(PopulationRow(i, code, population or 0, working, name))
     if errors:
         raise ValidationError(errors)
     if not rows:

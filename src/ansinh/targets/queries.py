@@ -17,7 +17,7 @@ from ansinh.accounts.models import Role
 from ansinh.accounts.scope import scope_for
 from ansinh.common.text import add_months
 from ansinh.enrolment.models import ContributionMonth, HiEnrolment, HiStatus, VsiEnrolment
-from ansinh.places.models import Commune, Office, OfficeArea
+from ansinh.places.models import Commune, Hamlet, Office, OfficeArea
 
 from .choices import Level, Metric
 from .models import OfficeTarget, TargetShare
@@ -219,6 +219,59 @@ def target_progress(user, office, year: int, metric: str, on: date, baseline_on:
             for key, label in _labels(level, office).items()
         ]
     return result
+
+
+@dataclass
+class Coverage:
+    """One commune or hamlet: its population figures, VSI and HI participants and rates."""
+
+    code: object  # the commune's code, or the hamlet's id
+    name: str
+    commune: str
+    population: int | None
+    working_age: int | None
+    vsi: int
+    hi: int
+
+    @property
+    def vsi_rate(self) -> Decimal | None:
+        """VSI participants per 100 working-age residents."""
+        return percent(self.vsi, self.working_age)
+
+    @property
+    def hi_coverage(self) -> Decimal | None:
+        """HI members as a share of the whole population."""
+        return percent(self.hi, self.population)
+
+
+def coverage(user, office, on: date | None = None, *, by: str = "commune", commune=None):
+    """Participation of the office's communes (`by="commune"`) or hamlets (`by="hamlet"`,
+    optionally of one commune) on a date, from the populations the office loaded and the
+    same participant counts as everywhere else (`metric_count`). In the map's order."""
+    on = on or date.today()
+    communes = office_communes(office, on)
+    codes = [c.code for c in communes]
+    if commune:
+        codes = [c for c in codes if c == commune]
+    vsi = metric_count(user, Metric.VSI, on, by=by, communes=codes)
+    hi = metric_count(user, Metric.HI, on, by=by, communes=codes)
+    if by == "hamlet":
+        places = Hamlet.objects.filter(commune_id__in=codes).select_related("commune")
+        keys = [(h.pk, h.name, h.commune.name, h) for h in places.order_by("commune__name", "name")]
+    else:
+        keys = [(c.code, c.name, c.name, c) for c in communes if c.code in codes]
+    return [
+        Coverage(
+            key,
+            name,
+            commune_name,
+            place.population,
+            place.working_age_population,
+            vsi.get(key, 0),
+            hi.get(key, 0),
+        )
+        for key, name, commune_name, place in keys
+    ]
 
 
 @dataclass

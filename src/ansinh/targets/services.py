@@ -1,4 +1,5 @@
-"""Writing targets, their split and commune populations: one transaction each, audited."""
+"""Writing targets, their split and commune and hamlet populations: one transaction each,
+audited."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from django.utils.translation import gettext as _
 from ansinh.accounts.audit import audited_save, record
 from ansinh.accounts.scope import scope_for
 from ansinh.collection.models import Collector, Organisation
-from ansinh.places.models import Commune
+from ansinh.common.text import fold
+from ansinh.places.models import Commune, Hamlet
 
 from .choices import Level
 from .models import OfficeTarget, TargetShare
@@ -174,9 +176,63 @@ def import_population(user, rows: list[PopulationRow]) -> int:
     return len(rows)
 
 
-def population_template_rows(office) -> list[list]:
-    today = date.today()
-    return [
-        [c.code, c.name, c.population or "", c.working_age_population or ""]
-        for c in office_communes(office, today)
-    ]
+@transaction.atomic
+def import_hamlet_population(user, rows: list[PopulationRow]) -> int:
+    """Write each hamlet's population and working-age population: all rows or none.
+
+    A hamlet is named by its commune's code and its name (as the office keeps it, matched
+    without regard to case or diacritics: "ap Long Hung A" is "Ấp Long Hưng A"). A commune
+    that does not exist or lies outside the user's area, or a hamlet the office has not
+    recorded, is reported with its row and field, and nothing is written.
+    """
+    if not can_split_targets(user):
+        raise PermissionDenied(_("Your role cannot load population figures."))
+    scope = scope_for(user)
+    codes = {r.code for r in rows}
+    known = Commune.objects.in_bulk(list(codes))
+    hamlets = {
+        (h.commune_id, fold(h.name)): h
+        for h in Hamlet.objects.select_for_update().filter(commune_id__in=list(known))
+    }
+    errors = []
+    for r in rows:
+        if r.code not in known:
+            errors.append(
+                _("Row %(row)s, field commune_code: unknown commune %(code)s.")
+                % {"row": r.row, "code": r.code or "''"}
+            )
+        elif scope.communes is not None and r.code not in scope.communes:
+            errors.append(
+                _("Row %(row)s, field commune_code: %(name)s is outside your area.")
+                % {"row": r.row, "name": known[r.code].name}
+            )
+        elif (r.code, fold(r.hamlet)) not in hamlets:
+            errors.append(
+                _(
+                    "Row %(row)s, field hamlet_name: %(commune)s has no hamlet %(name)s "
+                    "(add it on the office page first)."
+                )
+                % {"row": r.row, "commune": known[r.code].name, "name": r.hamlet}
+            )
+    if errors:
+        raise ValidationError(errors)
+    for r in rows:
+        hamlet = hamlets[(r.code, fold(r.hamlet))]
+        before = {"population": hamlet.population, "working_age": hamlet.working_age_population}
+        hamlet.population = r.population
+        hamlet.working_age_population = r.working_age_population
+        hamlet.save(update_fields=["population", "working_age_population"])
+        record(user, hamlet, before, action="update")
+    return len(rows)
+
+
+def population_template_rows(office, level: str = "commune") -> list[list]:
+    """The office's communes (or their hamlets) with the figures held now, to fill in."""
+    communes = office_communes(office, date.today())
+    if level == "hamlet":
+        hamlets = Hamlet.objects.filter(commune__in=communes).order_by("commune__name", "name")
+        return [
+            [h.commune_id, h.name, h.population or "", h.working_age_population or ""]
+            for h in hamlets
+        ]
+    return [[c.code, c.name, c.population or "", c.working_age_population or ""] for c in communes]

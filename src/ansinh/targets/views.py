@@ -15,7 +15,7 @@ from . import queries, services
 from .choices import Level, Metric
 from .forms import GrowthForm, PopulationForm, SplitForm, TargetForm
 from .models import OfficeTarget
-from .population import HEADERS, TITLES, parse_population
+from .population import HAMLET_HEADERS, HAMLET_TITLES, HEADERS, TITLES, parse_population
 
 
 def _office(request):
@@ -95,7 +95,8 @@ def target_index(request):
             "can_set": queries.can_set_targets(request.user),
             "can_split": queries.can_split_targets(request.user),
             "population_form": PopulationForm(),
-            "communes": queries.office_communes(office),
+            "communes": queries.coverage(request.user, office, on, by="commune"),
+            "hamlets": queries.coverage(request.user, office, on, by="hamlet"),
         },
     )
 
@@ -154,42 +155,55 @@ def target_detail(request, pk):
     )
 
 
+def _level(params) -> str:
+    return "hamlet" if params.get("level") == "hamlet" else "commune"
+
+
 @login_required
 def population_template(request):
+    """The office's communes (or hamlets, `?level=hamlet`) with today's figures, to fill in."""
     office = _office(request)
-    rows = services.population_template_rows(office)
+    level = _level(request.GET)
+    rows = services.population_template_rows(office, level)
+    headers, titles = (HAMLET_HEADERS, HAMLET_TITLES) if level == "hamlet" else (HEADERS, TITLES)
+    name = "dan-so-ap" if level == "hamlet" else "dan-so-xa"
     if request.GET.get("format") == "csv":
         import csv
         import io
 
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(HEADERS)
+        writer.writerow(headers)
         writer.writerows(rows)
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="dan-so-xa.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     wb = build_workbook(
-        "DÂN SỐ VÀ DÂN SỐ TRONG ĐỘ TUỔI LAO ĐỘNG THEO XÃ",
-        HEADERS,
+        "DÂN SỐ VÀ DÂN SỐ TRONG ĐỘ TUỔI LAO ĐỘNG THEO "
+        + ("ẤP/KHU PHỐ" if level == "hamlet" else "XÃ"),
+        headers,
         rows,
-        subtitle_lines=[str(office), " | ".join(TITLES)],
+        subtitle_lines=[str(office), " | ".join(titles)],
         sheet_name="Dân số",
     )
-    return workbook_response(wb, "dan-so-xa.xlsx")
+    return workbook_response(wb, f"{name}.xlsx")
 
 
 @login_required
 def population_upload(request):
     office = _office(request)
-    back = f"{reverse('target_index')}?office={office.pk}"
+    back = f"{reverse('target_index')}?office={office.pk}#population"
     form = PopulationForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
         messages.error(request, _("Choose a CSV or XLSX file."))
         return redirect(back)
+    level = _level(request.POST)
     try:
-        rows = parse_population(form.cleaned_data["file"])
-        n = services.import_population(request.user, rows)
+        rows = parse_population(form.cleaned_data["file"], level)
+        if level == "hamlet":
+            n = services.import_hamlet_population(request.user, rows)
+        else:
+            n = services.import_population(request.user, rows)
     except ValidationError as exc:
         messages.error(
             request, _("Nothing was loaded: %(errors)s") % {"errors": " ".join(_errors(exc))}
@@ -197,5 +211,10 @@ def population_upload(request):
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Population loaded for %(n)s communes.") % {"n": n})
+        done = (
+            _("Population loaded for %(n)s hamlets.")
+            if level == "hamlet"
+            else _("Population loaded for %(n)s communes.")
+        )
+        messages.success(request, done % {"n": n})
     return redirect(back)
