@@ -8,7 +8,7 @@ subcommand is a Django management command (`ansinh migrate`, `ansinh demo`, ...)
 import os
 import sys
 
-RULE_COMMANDS = {"quote", "retirement", "pension"}
+RULE_COMMANDS = {"quote", "retirement", "pension", "withdrawal"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -154,10 +154,10 @@ def test_one_time_withdrawal():
     hs = [ContributionMonth(c.month, c.income, support=10_000) for c in h]
     b = assess(T, "M", Month(1980, 1), hs, Month(2026, 1))
     assert b.one_time_withdrawal == a.one_time_withdrawal - 600_000
-    # partial year pro rata
+    # 1 year 7 months: the 7 leftover months count as a year (Decree 115/2015 art. 19)
     h7 = constant_history(Month(2025, 1), 19, 3_000_000)
     c = assess(T, "M", Month(1980, 1), h7, Month(2026, 8))
-    assert c.one_time_withdrawal == 9_500_000  # 2 x 3,000,000 x 19/12
+    assert c.one_time_withdrawal == 12_000_000  # 2 x 3,000,000 x 2 years
 
 
 def test_one_time_withdrawal_under_one_year():

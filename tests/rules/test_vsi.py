@@ -202,12 +202,17 @@ def test_lump_sum_discount_properties(income, years, r):
 
 # --- quotes by payment method (lump sums priced with their own formulas) ---------------
 
+from dataclasses import replace  # noqa: E402
+
 from ansinh.rules.vsi import vsi_method_quote  # noqa: E402
 
 
 def test_method_quote_periodic_is_the_plain_quote():
     plain = vsi_quote(T, 2_000_000, ["poor"], date(2025, 8, 1), months=6)
-    assert vsi_method_quote(T, 2_000_000, ["poor"], date(2025, 8, 1), method="6") == plain
+    six = vsi_method_quote(T, 2_000_000, ["poor"], date(2025, 8, 1), method="6")
+    assert replace(six, mode="1", deadline=plain.deadline, parameters=plain.parameters) == plain
+    assert "vsi.deadline_months.6" in six.parameters and "vsi.rate" in plain.parameters
+    assert six.mode == "6" and six.deadline == Month(2025, 11)  # within the first 4 months
 
 
 def test_advance_lump_sum_two_years_worked_example():

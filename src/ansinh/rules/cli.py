@@ -3,11 +3,16 @@
 Subcommands::
 
     quote vsi --income 1500000 --group poor [--group ethnic-minority] --on 2025-08-01
-              [--months 12] [--province 01] [--json]
+              [--mode 1|3|6|12|advance|missing|payback] [--months 12] [--support-used 110]
+              [--province 01] [--json]
     quote hi --members 5 --on 2025-08-01 --months 12 [--json]
+    quote hi --member 2025-08-01 --member 2025-10-01 [--months 12 | --until 2026-07-31]
+             [--enrolled 2] [--json]
     retirement --sex F --born 1970-01 [--json]
     pension --sex F --born 1970-01 --months 187 --income 5000000 [--on 2026-11] [--json]
     pension --sex F --born 1970-01 --history FILE [--on 2026-11] [--json]
+    withdrawal --sex F --born 1975-03 --history FILE [--on 2026-11] [--income 2000000]
+               [--group poor] [--severe-illness] [--json]
 
 ``pension --months N --income X`` is a shortcut for N voluntary months at a
 constant income, ending in the month before ``--on`` (default: this month).
@@ -36,17 +41,23 @@ import csv
 import json
 import sys
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TextIO
 
-from .hi import hi_quote
+from .hi import hi_quote, household_quote
 from .money import fmt_dong
-from .months import Month
+from .months import Month, shift_date
 from .parameters import MissingParameter, ParameterTable, default_table
-from .pension import ContributionMonth, assess, constant_history
+from .pension import (
+    ContributionMonth,
+    assess,
+    constant_history,
+    one_time_withdrawal,
+    project_continuation,
+)
 from .retirement import normalise_sex, retirement
-from .vsi import CLI_GROUP_NAMES, IncomeOutOfRange, vsi_quote
+from .vsi import CLI_GROUP_NAMES, MODES, IncomeOutOfRange, income_bounds, vsi_method_quote
 
 __all__ = ["main", "build_parser", "read_history_csv"]
 
@@ -113,6 +124,23 @@ def _positive(text: str) -> int:
     return n
 
 
+def _count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {n}")
+    return n
+
+
+def _mode(text: str) -> str:
+    t = text.strip().lower()
+    if t not in MODES:
+        raise argparse.ArgumentTypeError(f"unknown mode {text!r}; choose from {', '.join(MODES)}")
+    return t
+
+
 def _province(text: str) -> str:
     t = text.strip()
     if not (t.isdigit() and len(t) == 2):
@@ -136,14 +164,54 @@ def build_parser() -> argparse.ArgumentParser:
         help="support group: " + ", ".join(CLI_GROUP_NAMES) + " (may repeat)",
     )
     v.add_argument("--on", type=_date, default=None, help="date, YYYY-MM-DD (default today)")
-    v.add_argument("--months", type=_positive, default=1, help="months paid (default 1)")
+    v.add_argument(
+        "--mode",
+        type=_mode,
+        default="1",
+        help="payment mode: 1, 3, 6, 12 (months), advance (future years, discounted), missing "
+        "(missing years at retirement age, compounded), payback (missed months, compounded; "
+        "only where the table allows it); default 1",
+    )
+    v.add_argument(
+        "--months",
+        type=_positive,
+        default=None,
+        help="months paid (default: the mode's months; 12 for the lump sums; a multiple of 12 "
+        "for advance and missing)",
+    )
+    v.add_argument(
+        "--support-used",
+        type=_count,
+        default=0,
+        help="supported months the person has already had (toward the 120-month lifetime cap)",
+    )
     v.add_argument("--province", type=_province, default=None, help="2-digit province code")
     v.add_argument("--json", action="store_true")
 
     h = qs.add_parser("hi", help="household health insurance premiums")
-    h.add_argument("--members", type=_positive, required=True, help="members in the household")
+    h.add_argument("--members", type=_positive, help="members in the household, joining together")
+    h.add_argument(
+        "--member",
+        type=_date,
+        action="append",
+        default=[],
+        metavar="DATE",
+        help="a member joining on DATE (YYYY-MM-DD; repeat per member): each pays their own "
+        "months to the one card end date",
+    )
     h.add_argument("--on", type=_date, default=None, help="date, YYYY-MM-DD (default today)")
-    h.add_argument("--months", type=_positive, default=12, help="3, 6 or 12 (default 12)")
+    h.add_argument(
+        "--months", type=_positive, default=None, help="3, 6 or 12 (default 12): the card period"
+    )
+    h.add_argument(
+        "--until", type=_date, default=None, help="with --member: the card's end date instead"
+    )
+    h.add_argument(
+        "--enrolled",
+        type=_count,
+        default=0,
+        help="with --member: members already holding the card (the newcomers rank after them)",
+    )
     h.add_argument("--json", action="store_true")
 
     r = sub.add_parser("retirement", help="retirement age (Decree 135/2020)")
@@ -166,6 +234,38 @@ def build_parser() -> argparse.ArgumentParser:
         "--on", type=_month, default=None, help="assessment month YYYY-MM (default this month)"
     )
     pe.add_argument("--json", action="store_true")
+
+    w = sub.add_parser(
+        "withdrawal",
+        help="one-time withdrawal (BHXH mot lan) and the pension it gives up",
+        description="The lump sum of a one-time withdrawal (Law 41/2024 art. 102) from a "
+        "month-by-month history, beside the pension that continuing voluntarily would give. "
+        + HISTORY_HELP,
+    )
+    w.add_argument("--sex", type=_sex, required=True, help="M or F")
+    w.add_argument("--born", type=_month, required=True, help="birth month, YYYY-MM")
+    w.add_argument("--history", metavar="FILE", help=HISTORY_HELP)
+    w.add_argument("--months", type=_positive, help="or: number of months contributed")
+    w.add_argument("--salary", type=_money, help="with --months: constant monthly income (dong)")
+    w.add_argument(
+        "--on", type=_month, default=None, help="month of the withdrawal, YYYY-MM (default now)"
+    )
+    w.add_argument(
+        "--income",
+        type=_money,
+        default=None,
+        help="income to declare if continuing voluntarily (default: the minimum)",
+    )
+    w.add_argument(
+        "--group", type=_group, action="append", default=[], help="support group if continuing"
+    )
+    w.add_argument("--province", type=_province, default=None, help="2-digit province code")
+    w.add_argument(
+        "--severe-illness",
+        action="store_true",
+        help="a listed severe illness: the state support received is not deducted",
+    )
+    w.add_argument("--json", action="store_true")
     return p
 
 
@@ -227,10 +327,20 @@ def _write(stream: TextIO, text: str) -> None:
 
 def _vsi(args, table, out) -> tuple[dict, list[str]]:
     on = args.on or date.today()
-    q = vsi_quote(table, args.income, args.group or ["other"], on, args.months, args.province)
+    q = vsi_method_quote(
+        table,
+        args.income,
+        args.group or ["other"],
+        on,
+        method=args.mode,
+        months=args.months if args.months is not None or args.mode != "payback" else 1,
+        province=args.province,
+        support_months_used=args.support_used,
+    )
     data = {
         "income": q.income,
         "on": q.on.isoformat(),
+        "mode": q.mode,
         "months": q.months,
         "groups": [g.replace("_", "-") for g in q.groups],
         "province": q.province,
@@ -243,12 +353,25 @@ def _vsi(args, table, out) -> tuple[dict, list[str]]:
         "local_support_monthly": q.local_support_monthly,
         "net_monthly": q.net_monthly,
         "supported_months": q.supported_months,
+        "plain_total": q.plain_total,
+        "adjustment": q.adjustment,
         "gross_total": q.gross_total,
         "support_total": q.support_total,
         "net_total": q.net_total,
+        "deadline": str(q.deadline),
+        "support_months_cap": q.support_months_cap,
+        "support_months_used": q.support_months_used,
+        "support_months_left": q.support_months_left,
+        "parameters": list(q.parameters),
     }
+    mode_label = {
+        "advance": "đóng trước nhiều năm (advance, discounted)",
+        "missing": "đóng cho những năm còn thiếu (missing years, with interest)",
+        "payback": "đóng bù tháng chậm (payback, with interest)",
+    }.get(q.mode, f"{q.mode} tháng / lần (every {q.mode} months)")
     lines = [
         f"BHXH tự nguyện / voluntary social insurance — ngày {q.on:%d/%m/%Y}",
+        f"Phương thức (mode):                 {mode_label}",
         f"Thu nhập chọn đóng (income):        {_d(q.income)}",
         f"Nhóm hỗ trợ (groups):               {', '.join(data['groups'])}"
         + (f"; tỉnh {q.province}" if q.province else ""),
@@ -257,15 +380,33 @@ def _vsi(args, table, out) -> tuple[dict, list[str]]:
         f"Mức đóng / tháng (gross):           {_d(q.gross_monthly)}",
         f"Nhà nước hỗ trợ / tháng (support):  {_d(q.support_monthly)}",
         f"Người tham gia đóng / tháng (net):  {_d(q.net_monthly)}",
+    ]
+    if q.adjustment:
+        word = "chiết khấu (discount)" if q.adjustment < 0 else "lãi (interest)"
+        lines += [
+            f"{q.months} tháng chưa tính {word}: {_d(q.plain_total)}",
+            f"{q.months} tháng đã tính {word}:  {_d(q.gross_total)} "
+            f"({'+' if q.adjustment > 0 else '−'}{_d(abs(q.adjustment))})",
+        ]
+    lines += [
         f"Kỳ {q.months} tháng (period): đóng {_d(q.gross_total)}, hỗ trợ "
         f"{_d(q.support_total)} ({q.supported_months} tháng), phải nộp {_d(q.net_total)}",
+        f"Hạn nộp (deadline): trong tháng {q.deadline.month:02d}/{q.deadline.year}",
+        f"Tháng được hỗ trợ (supported months, cap {q.support_months_cap}): đã dùng "
+        f"{q.support_months_used}, kỳ này {q.supported_months}, còn lại {q.support_months_left}",
     ]
     return data, lines
 
 
 def _hi(args, table, out):
+    if args.member:
+        return _household(args, table)
+    if args.members is None:
+        raise UsageError("quote hi needs --members N, or --member DATE for each member")
+    if args.until is not None or args.enrolled:
+        raise UsageError("--until and --enrolled go with --member DATE")
     on = args.on or date.today()
-    q = hi_quote(table, args.members, on, args.months)
+    q = hi_quote(table, args.members, on, args.months or 12)
     data = {
         "members": q.members,
         "on": q.on.isoformat(),
@@ -277,6 +418,7 @@ def _hi(args, table, out):
         ],
         "monthly_total": q.monthly_total,
         "total": q.total,
+        "card_end": (shift_date(q.on, q.months) - timedelta(days=1)).isoformat(),
     }
     lines = [
         f"BHYT hộ gia đình / household health insurance — ngày {q.on:%d/%m/%Y}, "
@@ -288,6 +430,39 @@ def _hi(args, table, out):
             f"{_d(s.amount)} / {q.months} tháng"
         )
     lines.append(f"Cả hộ (household): {_d(q.monthly_total)}/tháng, {_d(q.total)} cho cả kỳ")
+    return data, lines
+
+
+def _household(args, table):
+    if args.members is not None or args.on is not None:
+        raise UsageError("with --member DATE, give each member's date; not --members or --on")
+    months = None if args.until else (args.months or 12)
+    if args.until and args.months:
+        raise UsageError("give either --months or --until, not both")
+    q = household_quote(table, args.member, months, args.until, args.enrolled)
+    data = {
+        "card_end": q.card_end.isoformat(),
+        "members": [
+            {
+                "rank": m.rank,
+                "joined": m.joined.isoformat(),
+                "percent": m.percent,
+                "months": m.months,
+                "monthly": m.monthly,
+                "amount": m.amount,
+            }
+            for m in q.members
+        ],
+        "total": q.total,
+        "parameters": list(q.parameters),
+    }
+    lines = [f"BHYT hộ gia đình / household health insurance — thẻ đến {q.card_end:%d/%m/%Y}"]
+    for m in q.members:
+        lines.append(
+            f"Người thứ {m.rank} ({m.percent}%), từ {m.joined:%d/%m/%Y}: {m.months} tháng x "
+            f"{_d(m.monthly)} = {_d(m.amount)}"
+        )
+    lines.append(f"Cả hộ (household): {_d(q.total)}")
     return data, lines
 
 
@@ -309,16 +484,19 @@ def _retirement(args, table, out):
     return data, lines
 
 
+def _history(args, on: Month, income: int | None, name: str) -> list[ContributionMonth]:
+    if args.history:
+        if args.months is not None or income is not None:
+            raise UsageError(f"use either --history or --months/--{name}, not both")
+        return read_history_csv(args.history)
+    if args.months is None or income is None:
+        raise UsageError(f"{args.command} needs --months and --{name}, or --history FILE")
+    return constant_history(on - args.months, args.months, income)
+
+
 def _pension(args, table, out):
     on = args.on or Month.of(date.today())
-    if args.history:
-        if args.months is not None or args.income is not None:
-            raise UsageError("use either --history or --months/--income, not both")
-        history = read_history_csv(args.history)
-    else:
-        if args.months is None or args.income is None:
-            raise UsageError("pension needs --months and --income, or --history FILE")
-        history = constant_history(on - args.months, args.months, args.income)
+    history = _history(args, on, args.income, "income")
     a = assess(table, args.sex, args.born, history, on)
     data = {
         "sex": a.sex,
@@ -362,6 +540,69 @@ def _pension(args, table, out):
     return data, lines
 
 
+def _withdrawal(args, table, out):
+    on = args.on or Month.of(date.today())
+    history = _history(args, on, args.salary, "salary")
+    if any(c.month >= on for c in history):
+        raise UsageError(f"the history must end before the month of the withdrawal ({on})")
+    w = one_time_withdrawal(table, history, on, deduct_support=not args.severe_illness)
+    income = args.income if args.income is not None else income_bounds(table, on)[0]
+    p = project_continuation(
+        table, args.sex, args.born, history, income, on, args.group or ["other"], args.province
+    )
+    data = {
+        "on": str(w.on),
+        "counted_months": w.counted_months,
+        "months_before_2014": w.months_before,
+        "months_from_2014": w.months_from,
+        "years_before_2014": _num(w.years_before),
+        "years_from_2014": _num(w.years_from),
+        "multiplier_before_2014": _num(w.multiplier_before),
+        "multiplier_from_2014": _num(w.multiplier_from),
+        "average_income": w.average_income,
+        "under_one_year": w.under_one_year,
+        "paid": w.paid,
+        "under_one_year_cap": w.cap,
+        "gross": w.gross,
+        "support_received": w.support_received,
+        "support_deducted": w.support_deducted,
+        "amount": w.amount,
+        "continue": {
+            "income": p.income,
+            "months_needed": p.months_needed,
+            "pension_start": str(p.pension_start),
+            "monthly_pension": p.monthly_pension,
+            "rate_percent": _num(p.rate_percent),
+            "monthly_net_cost": p.monthly_net_cost,
+            "total_net_cost": p.total_net_cost,
+        },
+        "parameters": list(w.parameters),
+    }
+    lines = [
+        f"BHXH một lần (one-time withdrawal) — tháng {w.on.month:02d}/{w.on.year}",
+        f"Thời gian đóng (counted): {w.counted_months} tháng; trước 2014 {w.months_before}, "
+        f"từ 2014 {w.months_from}",
+        f"Bình quân thu nhập đã điều chỉnh (average): {_d(w.average_income)}",
+    ]
+    if w.under_one_year:
+        lines.append(f"Dưới 1 năm: số đã đóng {_d(w.paid)}, tối đa 2 tháng bình quân {_d(w.cap)}")
+    else:
+        lines.append(
+            f"({_pct(w.multiplier_before)[:-1]} x {_pct(w.years_before)[:-1]} năm trước 2014 + "
+            f"{_pct(w.multiplier_from)[:-1]} x {_pct(w.years_from)[:-1]} năm từ 2014) x bình "
+            f"quân: {_d(w.gross)}"
+        )
+    lines += [
+        f"Trừ hỗ trợ của Nhà nước đã nhận (support): {_d(w.support_deducted)}",
+        f"Số tiền nhận một lần (lump sum):           {_d(w.amount)}",
+        f"Nếu tiếp tục đóng {_d(p.income)}/tháng: thêm {p.months_needed} tháng, lương hưu "
+        f"{_d(p.monthly_pension)}/tháng ({_pct(p.rate_percent)}) từ "
+        f"{p.pension_start.month:02d}/{p.pension_start.year}; chi phí "
+        f"{_d(p.total_net_cost)}",
+    ]
+    return data, lines
+
+
 def main(
     argv: list[str] | None = None,
     table: ParameterTable | None = None,
@@ -384,6 +625,8 @@ def main(
             data, lines = (_vsi if args.kind == "vsi" else _hi)(args, table, stdout)
         elif args.command == "retirement":
             data, lines = _retirement(args, table, stdout)
+        elif args.command == "withdrawal":
+            data, lines = _withdrawal(args, table, stdout)
         else:
             data, lines = _pension(args, table, stdout)
     except UsageError as exc:

@@ -19,9 +19,19 @@ from decimal import Decimal
 
 from .money import frac, round_dong
 from .months import Month, shift_date
-from .parameters import ParameterTable
+from .parameters import ParameterTable, keys_read, reading
 
-__all__ = ["MemberShare", "HiQuote", "hi_quote", "hi_periods", "card_validity_start"]
+__all__ = [
+    "MemberShare",
+    "HiQuote",
+    "hi_quote",
+    "hi_periods",
+    "card_validity_start",
+    "MemberPeriod",
+    "HouseholdQuote",
+    "household_quote",
+    "months_to",
+]
 
 
 @dataclass(frozen=True)
@@ -115,3 +125,96 @@ def card_validity_start(
     if payment_date <= shift_date(previous_card_end, gap_months):
         return payment_date
     return payment_date + timedelta(days=waiting)
+
+
+# -- members joining at different times, one card end date -------------------------------
+
+
+@dataclass(frozen=True)
+class MemberPeriod:
+    rank: int  # place on the household ladder (1 = first member)
+    joined: date  # the payment date from which this member's months run
+    percent: int  # percent of the first member's amount
+    months: int  # months from ``joined`` to the card's end date
+    monthly: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class HouseholdQuote:
+    card_end: date  # the one last day of validity of every member's card
+    members: list[MemberPeriod]
+    total: int
+    parameters: tuple[str, ...] = ()
+
+
+def months_to(joined: date, card_end: date) -> int:
+    """Whole months a member joining on ``joined`` pays for a card ending on ``card_end``
+    (a month begun counts: 01/10/2025 to 31/07/2026 is 10 months, 20/08/2025 to 19/08/2026
+    is 12)."""
+    n = Month.of(card_end) - Month.of(joined)
+    if shift_date(joined, n) - timedelta(days=1) < card_end:
+        n += 1
+    return n
+
+
+def household_quote(
+    table: ParameterTable,
+    joins: list[date],
+    months: int | None = None,
+    card_end: date | None = None,
+    enrolled: int = 0,
+) -> HouseholdQuote:
+    """Household HI for members joining on different dates and ending together.
+
+    ``joins`` are the members' payment dates, in the household's order (sorted by date,
+    stable). The card ends on ``card_end``, or ``months`` (a period of ``hi.periods``) after
+    the first join when ``card_end`` is not given. ``enrolled`` members already hold the card
+    (ranks 1..enrolled, not priced here); the others take the next ranks in the order they
+    join (``hi.ladder.<rank>``, 5 = fifth and later). Each member pays ``hi.rate`` x base
+    salary x their ladder percent x their months, at the figures in force on their join
+    date, rounded once per member (Decree 188/2025 art. 6; the rank-by-joining-order reading
+    is ours). ValueError naming the member on bad input.
+    """
+    with reading() as used:
+        q = _household_quote(table, joins, months, card_end, enrolled)
+    return HouseholdQuote(q.card_end, q.members, q.total, keys_read(used))
+
+
+def _household_quote(table, joins, months, card_end, enrolled) -> HouseholdQuote:
+    if not joins:
+        raise ValueError("give at least one member's join date")
+    if isinstance(enrolled, bool) or not isinstance(enrolled, int) or enrolled < 0:
+        raise ValueError(f"members already enrolled must be a whole number >= 0, got {enrolled!r}")
+    order = sorted(range(len(joins)), key=lambda i: joins[i])
+    first = joins[order[0]]
+    periods = hi_periods(table, first)
+    if card_end is None:
+        if months not in periods:
+            raise ValueError(
+                f"months must be one of {', '.join(map(str, periods))} for household health "
+                f"insurance, got {months!r}"
+            )
+        card_end = shift_date(first, months) - timedelta(days=1)
+    elif months is not None:
+        raise ValueError("give either the months or the card's end date, not both")
+    longest = max(periods)
+    members = []
+    for place, i in enumerate(order, start=1):
+        joined = joins[i]
+        n = months_to(joined, card_end)
+        if joined > card_end:
+            raise ValueError(
+                f"member {i + 1} joins on {joined:%d/%m/%Y}, after the card ends on "
+                f"{card_end:%d/%m/%Y}"
+            )
+        if n > longest:
+            raise ValueError(
+                f"member {i + 1} would pay {n} months; a card lasts at most {longest} months"
+            )
+        rank = enrolled + place
+        pct = int(table.value(f"hi.ladder.{min(rank, 5)}", joined))
+        exact = frac(table.value("hi.rate", joined)) * int(table.value("base_salary", joined))
+        exact = exact * pct / 100
+        members.append(MemberPeriod(rank, joined, pct, n, round_dong(exact), round_dong(exact * n)))
+    return HouseholdQuote(card_end, members, sum(m.amount for m in members))

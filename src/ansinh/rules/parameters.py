@@ -33,8 +33,10 @@ Keys (value type in brackets)
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -49,6 +51,8 @@ __all__ = [
     "DEFAULT_PARAMETERS",
     "default_table",
     "VALUE_TYPES",
+    "reading",
+    "keys_read",
 ]
 
 Value = int | Decimal | str | bool
@@ -181,6 +185,36 @@ class Param:
 #: At most this many remembered lookups per table (then it starts again).
 _FOUND_MAX = 50_000
 
+#: The rows read inside :func:`reading` (None outside it: lookups then record nothing).
+_READ: contextvars.ContextVar[dict[tuple[str, str | None, date], Param] | None] = (
+    contextvars.ContextVar("ansinh_parameters_read", default=None)
+)
+
+
+@contextlib.contextmanager
+def reading() -> Iterator[dict[tuple[str, str | None, date], Param]]:
+    """Record every row a computation reads: ``with reading() as used: ...``.
+
+    ``used`` maps ``(key, province, valid_from)`` to each :class:`Param` row that answered,
+    so a caller can say which figures (and which unconfirmed ones, with their source) a
+    result rests on.
+    Nested blocks see their own reads and hand them to the enclosing block.
+    """
+    outer = _READ.get()
+    used: dict[tuple[str, str | None, date], Param] = {}
+    token = _READ.set(used)
+    try:
+        yield used
+    finally:
+        _READ.reset(token)
+        if outer is not None:
+            outer.update(used)
+
+
+def keys_read(used: dict[tuple[str, str | None, date], Param]) -> tuple[str, ...]:
+    """The parameter keys of a :func:`reading` record, sorted (a result's ``parameters``)."""
+    return tuple(sorted({row.key for row in used.values()}))
+
 
 class ParameterTable:
     """An immutable set of :class:`Param` rows with as-of lookups."""
@@ -220,8 +254,14 @@ class ParameterTable:
         """The row in force on ``on`` (provincial first if ``province``), else MissingParameter."""
         d = _as_date(on)
         found = self._found.get((key, d, province))
-        if found is not None:
-            return found
+        if found is None:
+            found = self._find(key, d, province)
+        used = _READ.get()
+        if used is not None:
+            used[key, found.province, found.valid_from] = found
+        return found
+
+    def _find(self, key: str, d: date, province: str | None) -> Param:
         candidates = [province, None] if province else [None]
         for prov in candidates:
             for r in self._by_key.get((key, prov), ()):
@@ -516,6 +556,17 @@ _p("withdrawal.multiplier.before_2014", Decimal("1.5"), D(2008, 1, 1), None, _WS
 _p("withdrawal.multiplier.from_2014", Decimal("2"), D(2008, 1, 1), None, _WSRC)
 _p("withdrawal.split_year", 2014, D(2008, 1, 1), None, _WSRC)
 _p("withdrawal.under_one_year_cap", Decimal("2"), D(2008, 1, 1), None, _WSRC)
+_p(
+    "withdrawal.leftover_rounding",
+    True,
+    D(2016, 1, 1),
+    None,
+    "Decree 115/2015/ND-CP art. 19(2) and Decree 134/2015/ND-CP (voluntary): leftover months "
+    "1-6 count as half a year, 7-11 as a whole year; leftover months before 2014 move to the "
+    "period from 2014; kept under Law 41/2024 (implementing decree's article UNCONFIRMED)",
+    unconfirmed=True,
+    note="false: partial years pro rata (months / 12)",
+)
 
 # Other voluntary benefits
 _p("benefit.maternity.amount", 2_000_000, D(2025, 7, 1), None, "Law 41/2024/QH15 arts. 94-95")

@@ -20,24 +20,25 @@ Conventions
 * Rounding: exact arithmetic (Fraction), each published amount rounded once,
   half up, to whole dong; the pension is computed from the exact average, not
   from the rounded one.
-* One-time withdrawal (art. 102): 1.5 x average income per year of
-  contributions before 2014 and 2 x per year from 2014, partial years pro rata
-  (months / 12; our reading: the law's half-year rounding is not applied here),
-  minus the state support received (``ContributionMonth.support``).  Under one
-  year: what was paid (22% of the incomes), at most 2 x average income, minus
-  the support.  Never negative.
+* One-time withdrawal (art. 102, :func:`one_time_withdrawal`): 1.5 x average
+  income per year of contributions before 2014 and 2 x per year from 2014,
+  leftover months rounded as Decree 115/2015 art. 19 says (those before 2014
+  move to the period from 2014; there 1-6 months are half a year, 7-11 a year;
+  ``withdrawal.leftover_rounding``), minus the state support received
+  (``ContributionMonth.support``).  Under one year: what was paid (22% of the
+  incomes), at most 2 x average income, minus the support.  Never negative.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
 from .money import frac, round_dong
 from .months import Month, iter_months
-from .parameters import ParameterTable
+from .parameters import ParameterTable, keys_read, reading
 from .retirement import Retirement, normalise_sex, retirement
 from .vsi import vsi_quote
 
@@ -52,6 +53,8 @@ __all__ = [
     "assess",
     "project_continuation",
     "constant_history",
+    "Withdrawal",
+    "one_time_withdrawal",
 ]
 
 KINDS = ("compulsory", "voluntary")
@@ -167,6 +170,103 @@ def average_income(table: ParameterTable, history: Iterable[ContributionMonth], 
 
 
 @dataclass(frozen=True)
+class Withdrawal:
+    """How a one-time withdrawal (art. 102) is worked out, line by line for the sheet."""
+
+    on: Month
+    counted_months: int
+    months_before: int  # contributed months before ``withdrawal.split_year`` (2014)
+    months_from: int  # from 2014
+    years_before: Decimal  # years counted at the before-2014 multiplier
+    years_from: Decimal  # years counted at the from-2014 multiplier
+    multiplier_before: Decimal  # 1.5 x average income per year
+    multiplier_from: Decimal  # 2 x average income per year
+    average_income: int
+    under_one_year: bool
+    paid: int  # under one year: the contributions paid (22% of the incomes)
+    cap: int  # under one year: at most 2 x average income
+    gross: int  # before deducting the state support
+    support_received: int
+    support_deducted: int
+    amount: int  # never negative
+    parameters: tuple[str, ...] = ()
+
+
+def one_time_withdrawal(
+    table: ParameterTable,
+    history: Iterable[ContributionMonth],
+    on,
+    deduct_support: bool = True,
+) -> Withdrawal:
+    """The one-time withdrawal (BHXH mot lan, Law 41/2024 art. 102) taken in month ``on``.
+
+    1.5 x average adjusted income per year before 2014, 2 x per year from 2014, minus the
+    state support received (not deducted when ``deduct_support`` is False: the severe-illness
+    cases). With ``withdrawal.leftover_rounding`` on, leftover months before 2014 move to the
+    period from 2014 and leftover months there count as half a year (1-6) or a year (7-11);
+    off, partial years count pro rata. Under one year: what was paid, at most 2 x average
+    income. Computed exactly, rounded once.
+    """
+    on = _as_on(on)
+    with reading() as used:
+        counted = _counted(history, on)
+        w = _withdrawal(table, counted, on, _average_exact(table, counted, on), deduct_support)
+    return replace(w, parameters=keys_read(used))
+
+
+def _withdrawal(table, counted, on: Month, avg: Fraction, deduct_support: bool = True):
+    d = on.first_day()
+    n = len(counted)
+    split = int(table.value("withdrawal.split_year", d))
+    before = sum(1 for c in counted if c.month.year < split)
+    after = n - before
+    m_before = frac(table.value("withdrawal.multiplier.before_2014", d))
+    m_from = frac(table.value("withdrawal.multiplier.from_2014", d))
+    if table.value_or("withdrawal.leftover_rounding", d, False):
+        y_before = Fraction(before // 12)
+        y_from = years_for_rate(after + before % 12)
+    else:
+        y_before, y_from = Fraction(before, 12), Fraction(after, 12)
+    paid = cap = Fraction(0)
+    if n == 0:
+        gross = Fraction(0)
+    elif n < 12:
+        vrate = frac(table.value("vsi.rate", d))
+        crate = frac(table.value_or("compulsory.pension_fund_rate", d, table.value("vsi.rate", d)))
+        paid = sum(
+            (c.income * (crate if c.kind == "compulsory" else vrate) for c in counted), Fraction(0)
+        )
+        cap = frac(table.value("withdrawal.under_one_year_cap", d)) * avg
+        gross = min(paid, cap)
+    else:
+        gross = avg * (m_before * y_before + m_from * y_from)
+    support = sum(c.support for c in counted)
+    deducted = min(Fraction(support), gross) if deduct_support else Fraction(0)
+    return Withdrawal(
+        on=on,
+        counted_months=n,
+        months_before=before,
+        months_from=after,
+        years_before=_dec(y_before),
+        years_from=_dec(y_from),
+        multiplier_before=_dec(m_before),
+        multiplier_from=_dec(m_from),
+        average_income=round_dong(avg),
+        under_one_year=0 < n < 12,
+        paid=round_dong(paid),
+        cap=round_dong(cap),
+        gross=round_dong(gross),
+        support_received=support,
+        support_deducted=round_dong(deducted),
+        amount=round_dong(max(Fraction(0), gross - deducted)),
+    )
+
+
+def _dec(f: Fraction) -> Decimal:
+    return Decimal(f.numerator) / Decimal(f.denominator)
+
+
+@dataclass(frozen=True)
 class PensionAssessment:
     on: Month
     sex: str
@@ -184,6 +284,7 @@ class PensionAssessment:
     one_time_withdrawal: int
     months_short: int  # months still needed to reach the minimum years
     support_received: int = 0
+    withdrawal: Withdrawal | None = field(default=None, repr=False)  # the lump sum's workings
 
     @property
     def leftover_months(self) -> int:
@@ -224,27 +325,7 @@ def assess(
         max(Fraction(0), ytr - above) * frac(table.value("pension.allowance.multiplier", d)) * avg
     )
 
-    support = sum(c.support for c in counted)
-    split = int(table.value("withdrawal.split_year", d))
-    if n == 0:
-        withdrawal = Fraction(0)
-    elif n < 12:
-        vrate = frac(table.value("vsi.rate", d))
-        crate = frac(table.value_or("compulsory.pension_fund_rate", d, table.value("vsi.rate", d)))
-        paid = sum(
-            (c.income * (crate if c.kind == "compulsory" else vrate) for c in counted), Fraction(0)
-        )
-        cap = frac(table.value("withdrawal.under_one_year_cap", d)) * avg
-        withdrawal = min(paid, cap)
-    else:
-        before = sum(1 for c in counted if c.month.year < split)
-        after = n - before
-        withdrawal = avg * (
-            frac(table.value("withdrawal.multiplier.before_2014", d)) * Fraction(before, 12)
-            + frac(table.value("withdrawal.multiplier.from_2014", d)) * Fraction(after, 12)
-        )
-    withdrawal = max(Fraction(0), withdrawal - support)
-
+    w = _withdrawal(table, counted, on, avg)
     return PensionAssessment(
         on=on,
         sex=sex,
@@ -259,9 +340,10 @@ def assess(
         average_income=round_dong(avg),
         monthly_pension=pension,
         retirement_allowance=allowance,
-        one_time_withdrawal=round_dong(withdrawal),
+        one_time_withdrawal=w.amount,
         months_short=max(0, min_years * 12 - n),
-        support_received=support,
+        support_received=w.support_received,
+        withdrawal=w,
     )
 
 

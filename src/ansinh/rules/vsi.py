@@ -22,10 +22,14 @@ from fractions import Fraction
 
 from .money import fmt_dong, frac, round_dong
 from .months import Month
-from .parameters import ParameterTable
+from .parameters import ParameterTable, keys_read, reading
 
 __all__ = [
     "LUMP_SUM_METHODS",
+    "MODES",
+    "PaybackNotAllowed",
+    "discounted_total",
+    "compounded_total",
     "vsi_method_quote",
     "SUPPORT_GROUPS",
     "CLI_GROUP_NAMES",
@@ -57,6 +61,25 @@ PAYMENT_METHODS: dict[str | int, int] = {
     "advance": 5,  # lump sum for up to 5 future years (discounted)
     "missing": 5,  # lump sum for up to 5 missing years at retirement age (compounded)
 }
+
+
+#: The payment modes a quote, a receipt and an import accept: every 1, 3, 6 or 12 months; a
+#: discounted lump sum for future years; a compounded lump sum for the missing years at
+#: retirement age; paying back missed months (compounded, only where the table allows it).
+MODES = ("1", "3", "6", "12", "advance", "missing", "payback")
+PERIODIC_MODES = ("1", "3", "6", "12")
+
+
+class PaybackNotAllowed(ValueError):
+    """Paying back missed months is switched off in the table (vsi.missed_months_payback)."""
+
+    def __init__(self, on: date):
+        self.on = on
+        super().__init__(
+            f"Paying back missed months is not allowed on {on:%d/%m/%Y}: the parameters table's "
+            "switch vsi.missed_months_payback is off (whether Law 41/2024 still allows it is "
+            "UNCONFIRMED); the participant re-registers and pays from the month of payment"
+        )
 
 
 class IncomeOutOfRange(ValueError):
@@ -195,6 +218,26 @@ class VsiQuote:
     local_percent: int
     groups: tuple[str, ...] = ("other",)
     province: str | None = None
+    mode: str = "1"
+    #: 22% x income x months, before the advance discount or the payback interest
+    plain_total: int = 0
+    #: the lifetime cap on supported months and the supported months used before this quote
+    support_months_cap: int = 0
+    support_months_used: int = 0
+    #: the last month a payment for the period starting in the month of ``on`` is on time
+    deadline: Month | None = None
+    #: the parameter keys the quote read (:func:`ansinh.rules.parameters.reading`)
+    parameters: tuple[str, ...] = ()
+
+    @property
+    def adjustment(self) -> int:
+        """gross_total - plain_total: negative for the advance discount, positive for interest."""
+        return self.gross_total - self.plain_total
+
+    @property
+    def support_months_left(self) -> int:
+        """Supported months still available after this payment (120-month lifetime cap)."""
+        return max(0, self.support_months_cap - self.support_months_used - self.supported_months)
 
     @property
     def national_support_total(self) -> int:
@@ -222,11 +265,23 @@ def vsi_quote(
     ``support_months_used``.  Prepaid months keep the figures of ``on``.
     Raises :class:`IncomeOutOfRange`, ValueError (months < 1, unknown group).
     """
+    with reading() as used:
+        q = _vsi_quote(table, income, groups, on, months, province, support_months_used)
+    return replace(q, parameters=keys_read(used))
+
+
+def _vsi_quote(table, income, groups, on, months, province, support_months_used) -> VsiQuote:
     d = _as_date(on)
     if isinstance(months, bool) or not isinstance(months, int) or months < 1:
         raise ValueError(f"months must be a positive whole number, got {months!r}")
-    if support_months_used < 0:
-        raise ValueError("support_months_used must be >= 0")
+    if (
+        isinstance(support_months_used, bool)
+        or not isinstance(support_months_used, int)
+        or support_months_used < 0
+    ):
+        raise ValueError(
+            f"support months used must be a whole number >= 0, got {support_months_used!r}"
+        )
     check_income(table, income, d)
     grp = normalise_groups(groups)
     rate = vsi_rate(table, d)
@@ -260,6 +315,10 @@ def vsi_quote(
         local_percent=loc_pct,
         groups=grp,
         province=province,
+        plain_total=gross_t,
+        support_months_cap=cap,
+        support_months_used=support_months_used,
+        deadline=Month.of(d),
     )
 
 
@@ -303,6 +362,36 @@ def _r(table: ParameterTable, r, d: date) -> Fraction:
     return f
 
 
+def discounted_total(
+    table: ParameterTable,
+    income: int,
+    months: int,
+    on: date | Month,
+    r: Decimal | Fraction | None = None,
+) -> int:
+    """``sum_{i=1..months} income x 22% / (1 + r)^(i-1)``, rounded once (Decree 159/2025 art. 6)."""
+    d = _as_date(on)
+    rf = _r(table, r, d)
+    monthly = frac(vsi_rate(table, d)) * income
+    total = sum((monthly / (1 + rf) ** (i - 1) for i in range(1, months + 1)), Fraction(0))
+    return round_dong(total)
+
+
+def compounded_total(
+    table: ParameterTable,
+    income: int,
+    months: int,
+    on: date | Month,
+    r: Decimal | Fraction | None = None,
+) -> int:
+    """``sum_{i=1..months} income x 22% x (1 + r)^i``, rounded once (Decree 159/2025 art. 7)."""
+    d = _as_date(on)
+    rf = _r(table, r, d)
+    monthly = frac(vsi_rate(table, d)) * income
+    total = sum((monthly * (1 + rf) ** i for i in range(1, months + 1)), Fraction(0))
+    return round_dong(total)
+
+
 def advance_lump_sum(
     table: ParameterTable,
     income: int,
@@ -319,10 +408,7 @@ def advance_lump_sum(
     d = _as_date(on)
     _check_years(table, "vsi.advance.max_years", years, d)
     check_income(table, income, d)
-    rf = _r(table, r, d)
-    monthly = frac(vsi_rate(table, d)) * income
-    total = sum((monthly / (1 + rf) ** (i - 1) for i in range(1, 12 * years + 1)), Fraction(0))
-    return round_dong(total)
+    return discounted_total(table, income, 12 * years, d, r)
 
 
 def missing_years_lump_sum(
@@ -340,13 +426,14 @@ def missing_years_lump_sum(
     d = _as_date(on)
     _check_years(table, "vsi.missing_years.max_years", years, d)
     check_income(table, income, d)
-    rf = _r(table, r, d)
-    monthly = frac(vsi_rate(table, d)) * income
-    total = sum((monthly * (1 + rf) ** i for i in range(1, 12 * years + 1)), Fraction(0))
-    return round_dong(total)
+    return compounded_total(table, income, 12 * years, d, r)
 
 
 LUMP_SUM_METHODS = {"advance": advance_lump_sum, "missing": missing_years_lump_sum}
+
+
+def _payback_allowed(table: ParameterTable, d: date) -> bool:
+    return bool(table.value_or("vsi.missed_months_payback", d, False))
 
 
 def vsi_method_quote(
@@ -360,20 +447,65 @@ def vsi_method_quote(
     province: str | None = None,
     support_months_used: int = 0,
 ) -> VsiQuote:
-    """The quote for a payment method: "1", "3", "6", "12" months, "advance" or "missing".
+    """The quote for a payment mode (:data:`MODES`), paid on ``on``.
 
-    Periodic methods are :func:`vsi_quote` for ``months`` (default: the method's months).
-    The lump sums cover 12 x ``years`` months: the gross is the discounted
-    (:func:`advance_lump_sum`) or compounded (:func:`missing_years_lump_sum`) amount, and
-    the state support is the same fixed monthly amount for each month, within the
-    120-month cap (our reading of Decree 159/2025 arts. 5-7, UNCONFIRMED).
+    * "1", "3", "6", "12": :func:`vsi_quote` for ``months`` (default: the mode's months; for
+      3, 6 and 12 a multiple of them), no discount; ``deadline`` from
+      ``vsi.deadline_months.<n>`` for a period starting in the month of ``on``.
+    * "advance" / "missing": 12 x ``years`` months (or ``months``, a multiple of 12); the
+      gross is the discounted (:func:`advance_lump_sum`) or compounded
+      (:func:`missing_years_lump_sum`) amount.
+    * "payback": ``months`` missed months paid back, compounded like the missing years
+      (:func:`compounded_total`), only where ``vsi.missed_months_payback`` is on
+      (:class:`PaybackNotAllowed` otherwise).
+    For the lump sums and the payback the state support is the same fixed monthly amount for
+    each month, within the 120-month cap (our reading of Decree 159/2025 arts. 5-7,
+    UNCONFIRMED), and the deadline is the month of payment (at registration).
+    ``plain_total`` is 22% x income x months without the discount or the interest.
     """
-    lump = LUMP_SUM_METHODS.get(method)
-    if lump is None:
-        return vsi_quote(
-            table, income, groups, on, months or int(method), province, support_months_used
+    mode = str(method)
+    if mode not in MODES:
+        raise ValueError(f"unknown payment mode {method!r}; expected one of {', '.join(MODES)}")
+    d = _as_date(on)
+    with reading() as used:
+        q = _method_quote(
+            table, income, groups, d, mode, years, months, province, support_months_used
         )
-    base = vsi_quote(table, income, groups, on, 12 * years, province, support_months_used)
-    gross = lump(table, income, years, on)
+    return replace(q, mode=mode, parameters=keys_read(used))
+
+
+def _method_quote(table, income, groups, d, mode, years, months, province, used) -> VsiQuote:
+    if mode in PERIODIC_MODES:
+        period = int(mode)
+        n = period if months is None else months
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1 or n % period:
+            raise ValueError(
+                f"months must be a positive multiple of {period} for the {period}-month mode, "
+                f"got {n!r}"
+            )
+        base = vsi_quote(table, income, groups, d, n, province, used)
+        return replace(base, deadline=payment_deadline(period, Month.of(d), table))
+    if mode == "payback":
+        if not _payback_allowed(table, d):
+            raise PaybackNotAllowed(d)
+        if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+            raise ValueError(f"months to pay back must be a positive whole number, got {months!r}")
+        base = vsi_quote(table, income, groups, d, months, province, used)
+        gross = compounded_total(table, income, months, d)
+    else:
+        if not years and months:
+            if months % 12:
+                raise ValueError(
+                    f"a lump sum covers whole years (12, 24, ... months), got {months}"
+                )
+            years = months // 12
+        base = vsi_quote(table, income, groups, d, 12 * max(years, 1), province, used)
+        gross = LUMP_SUM_METHODS[mode](table, income, years, d)
     support = min(base.support_total, gross)
-    return replace(base, gross_total=gross, support_total=support, net_total=gross - support)
+    return replace(
+        base,
+        gross_total=gross,
+        support_total=support,
+        net_total=gross - support,
+        deadline=Month.of(d),
+    )
