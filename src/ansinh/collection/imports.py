@@ -9,6 +9,8 @@ Layout of a receipt file (the template is downloadable from the import page; doc
     so_tien          amount paid by the participant, whole dong (must equal the quote)
     ma_nhan_vien_thu collector code (optional: the person's own collector)
     tu_thang         from month, mm/yyyy (optional; when given it must be the next unpaid month)
+    phuong_thuc      payment mode (optional): 1, 3, 6, 12, advance, missing or payback; empty:
+                     the enrolment's (enrolment.services.receipt_mode checks it)
 
 CSV files are UTF-8 (with or without BOM), comma or semicolon separated.
 
@@ -52,12 +54,12 @@ from ansinh.accounts.models import AuditEntry
 from ansinh.accounts.scope import scope_for
 from ansinh.common.text import add_months
 from ansinh.enrolment.models import Receipt, VsiEnrolment, VsiStatus
-from ansinh.enrolment.services import next_unpaid_month
+from ansinh.enrolment.services import ModeError, next_unpaid_month, receipt_mode
 from ansinh.parameters.table import current_table
 from ansinh.places.models import Commune
 from ansinh.registry.models import Person, SupportMembership
 from ansinh.rules.months import Month
-from ansinh.rules.vsi import IncomeOutOfRange, support_since, vsi_quote
+from ansinh.rules.vsi import LUMP_SUM_METHODS, IncomeOutOfRange, support_since, vsi_method_quote
 
 from . import sql as _sql  # noqa: F401  (registers the anyof lookup)
 from .choices import ImportStatus, ListKind, RowStatus, Source
@@ -72,6 +74,7 @@ RECEIPT_COLUMNS = [
     "so_tien",
     "ma_nhan_vien_thu",
     "tu_thang",
+    "phuong_thuc",
 ]
 REQUIRED_RECEIPT = RECEIPT_COLUMNS[:5]
 REASON_COLUMNS = ["ma_so_bhxh", "ma_ly_do", "ghi_chu"]
@@ -398,6 +401,7 @@ class _Validator:
         self.dates: dict[str, date | None] = {}  # date cell -> date (lookups' own)
         self.firsts: dict = {}
         self.covers: dict = {}
+        self.modes: dict = {}  # (method, status, first, paid_on, months, given) -> mode
         self.support_added: dict[int, int] = {}  # person id -> supported months accepted so far
         self.support_recorded: dict[int, int] = {}  # person id -> in the database before
         self.province_of = dict(Commune.objects.values_list("code", "province_id"))
@@ -429,6 +433,7 @@ class _Validator:
             r["_amount"] = _int(r["so_tien"])
             r["_collector"] = _text(r.get("ma_nhan_vien_thu"))
             r["_from"] = _text(r.get("tu_thang"))
+            r["_mode"] = _text(r.get("phuong_thuc"))
         codes = {r["ma_so_bhxh"] for _l, r in rows}
         numbers = {r["so_bien_lai"] for _l, r in rows}
         persons, outside = self._persons(codes)
@@ -444,6 +449,8 @@ class _Validator:
                 "status",
                 "paid_through",
                 "start_month",
+                "method",
+                "lump_years",
             )
         }
         existing = {
@@ -712,6 +719,18 @@ class _Validator:
                     _("The next month to pay is %(m)s, not %(g)s.")
                     % {"m": f"{first:%m/%Y}", "g": f"{given:%m/%Y}"},
                 )
+        mkey = (enrolment["method"], st.status, first, paid_on, months, r["_mode"])
+        mode = self.modes.get(mkey)
+        if mode is None:
+            try:
+                mode = self.modes[mkey] = receipt_mode(*mkey)
+            except ModeError as exc:
+                return reject("phuong_thuc", str(exc))
+        if mode in LUMP_SUM_METHODS and months != 12 * enrolment["lump_years"]:
+            return reject(
+                "so_thang",
+                _("A lump sum covers %(n)s months.") % {"n": 12 * enrolment["lump_years"]},
+            )
         covered = self.covers.get((first, months))
         if covered is None:
             covered = self.covers[first, months] = add_months(first, months - 1)
@@ -735,15 +754,18 @@ class _Validator:
             months,
             person["province_id"],
             used.get(person["id"], 0),
+            mode,
         )
         quote = self.quotes.get(key)
         if quote is None:
             try:
-                quote = vsi_quote(
+                quote = vsi_method_quote(
                     self.table,
                     enrolment["income"],
                     groups_on,
                     paid_on,
+                    method=mode,
+                    years=enrolment["lump_years"],
                     months=months,
                     province=person["province_id"],
                     support_months_used=used.get(person["id"], 0),
@@ -1232,7 +1254,7 @@ def run_import(batch: ReceiptImport, user, fileobj=None) -> ReceiptImport:
 def template_csv(kind: str = "receipts") -> str:
     if kind == "reasons":
         return ",".join(REASON_COLUMNS) + "\n8712345678,away,Làm ăn xa ở Bình Dương\n"
-    return ",".join(RECEIPT_COLUMNS) + "\nBL-2026-000123,8712345678,03/11/2026,1,264000,\n"
+    return ",".join(RECEIPT_COLUMNS) + "\nBL-2026-000123,8712345678,03/11/2026,1,264000,,,1\n"
 
 
 def template_xlsx(kind: str = "receipts") -> bytes:
@@ -1252,7 +1274,7 @@ def template_xlsx(kind: str = "receipts") -> bytes:
             notes.append([str(code), label])
     else:
         ws.append(RECEIPT_COLUMNS)
-        ws.append(["BL-2026-000123", "8712345678", "03/11/2026", 1, 264000, ""])
+        ws.append(["BL-2026-000123", "8712345678", "03/11/2026", 1, 264000, "", "", "1"])
         notes = wb.create_sheet("Huong dan")
         for line in __doc__.split("\n\n")[1].splitlines():
             notes.append([line.strip()])

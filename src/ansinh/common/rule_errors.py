@@ -44,3 +44,12 @@ def date_error(on) -> str:
     return _("No legal figures are in force on %(on)s; choose a later date.") % {
         "on": on.strftime("%d/%m/%Y")
     }
+
+
+def payback_error(on) -> str:
+    """Paying back missed months is switched off in the parameters table (translated)."""
+    return _(
+        "Missed months cannot be paid back on %(d)s: the parameters table's switch "
+        "vsi.missed_months_payback is off (whether the law still allows it is "
+        "unconfirmed). The participant pays from the month of payment."
+    ) % {"d": on.strftime("%d/%m/%Y")}

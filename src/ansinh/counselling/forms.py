@@ -4,11 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.common.widgets import DateInput
+from ansinh.enrolment.models import MODE_CHOICES
 from ansinh.parameters.table import hi_period_choices, income_floor
 from ansinh.registry.models import Sex, SupportGroup
 from ansinh.rules.months import Month
-
-MONTH_CHOICES = [(1, _("1 month")), (3, _("3 months")), (6, _("6 months")), (12, _("12 months"))]
 
 
 class MonthField(forms.CharField):
@@ -39,10 +38,49 @@ class VsiQuoteForm(forms.Form):
     group = forms.ChoiceField(
         label=_("Support group"), choices=SupportGroup.choices, initial="other"
     )
-    months = forms.TypedChoiceField(
-        label=_("Pays every"), choices=MONTH_CHOICES, coerce=int, initial=1
+    mode = forms.ChoiceField(label=_("Payment method"), choices=MODE_CHOICES, initial="1")
+    months = forms.IntegerField(
+        label=_("Months paid"),
+        min_value=1,
+        max_value=60,
+        required=False,
+        help_text=_("Empty: the method's months (12 for a lump sum)."),
+    )
+    support_used = forms.IntegerField(
+        label=_("State-supported months already used"),
+        min_value=0,
+        max_value=720,
+        required=False,
+        help_text=_("Toward the 120-month lifetime limit; a person's page fills it in."),
     )
     on = forms.DateField(label=_("Payment date"), initial=date.today, widget=DateInput())
+
+
+class HouseholdJoinForm(forms.Form):
+    """Members joining a household's health insurance on different dates, one card end."""
+
+    enrolled = forms.IntegerField(
+        label=_("Members already holding the card"), min_value=0, max_value=30, initial=0
+    )
+    card_end = forms.DateField(
+        label=_("Card valid until"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: the card period after the first member joins."),
+    )
+    months = forms.TypedChoiceField(
+        label=_("Card period"), choices=hi_period_choices, coerce=int, initial=12
+    )
+    join_1 = forms.DateField(label=_("Member joins on"), initial=date.today, widget=DateInput())
+    join_2 = forms.DateField(label=_("Next member joins on"), required=False, widget=DateInput())
+    join_3 = forms.DateField(label=_("Next member joins on"), required=False, widget=DateInput())
+    join_4 = forms.DateField(label=_("Next member joins on"), required=False, widget=DateInput())
+    join_5 = forms.DateField(label=_("Next member joins on"), required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        data["joins"] = [data[f"join_{i}"] for i in range(1, 6) if data.get(f"join_{i}")]
+        return data
 
 
 class HiQuoteForm(forms.Form):

@@ -5,15 +5,16 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
-from ansinh.common.rule_errors import QUOTE_DATE_ERRORS, date_error, income_error
+from ansinh.common.rule_errors import QUOTE_DATE_ERRORS, date_error, income_error, payback_error
 from ansinh.enrolment.queries import contribution_history
+from ansinh.enrolment.services import support_months_used
 from ansinh.parameters.table import current_table
 from ansinh.registry.models import Person
-from ansinh.rules.hi import hi_quote
+from ansinh.rules.hi import hi_quote, household_quote
 from ansinh.rules.months import Month
-from ansinh.rules.vsi import IncomeOutOfRange, income_bounds, vsi_quote
+from ansinh.rules.vsi import IncomeOutOfRange, PaybackNotAllowed, income_bounds, vsi_method_quote
 
-from .forms import HiQuoteForm, LeavingJobForm, VsiQuoteForm
+from .forms import HiQuoteForm, HouseholdJoinForm, LeavingJobForm, VsiQuoteForm
 from .outlook import LeavingJobCase, compare_leaving_job, compare_person, leaving_job_history
 
 
@@ -24,10 +25,14 @@ def counsel(request):
     context = {"tab": tab}
     if tab == "hi":
         context.update(_hi_quote(request.GET if "members" in request.GET else None))
+    elif tab == "join":
+        context.update(_household_quote(request.GET if "join_1" in request.GET else None))
     elif tab == "job":
         context.update(_leaving_job(request.GET if "born" in request.GET else None))
     else:
-        context.update(_vsi_quote(request.GET if "income" in request.GET else None))
+        tab = context["tab"] = "vsi"
+        person = _person_of(request)
+        context.update(_vsi_quote(request.GET if "income" in request.GET else None, person))
     if request.htmx and request.htmx.target == "result":
         return render(request, f"counselling/_{tab}_result.html", context)
     return render(request, "counselling/counsel.html", context)
@@ -62,8 +67,13 @@ def person_counsel(request, pk):
         projection = compare_person(person, history, income)
     except IncomeOutOfRange as exc:
         error = income_error(exc)
+    used = support_months_used(person)
+    cap = int(table.value_or("vsi.support.max_months", date.today(), 0))
     context = {
         "person": person,
+        "support_used": used,
+        "support_cap": cap,
+        "support_left": max(0, cap - used),
         "projection": projection,
         "income": income,
         "error": error,
@@ -75,17 +85,61 @@ def person_counsel(request, pk):
     return render(request, "counselling/person_counsel.html", context)
 
 
-def _vsi_quote(data):
-    form = VsiQuoteForm(data)
+def _person_of(request):
+    """The person a quote is for (?person=<pk>, in the user's scope), or None."""
+    pk = request.GET.get("person", "")
+    if not pk.isdigit():
+        return None
+    return Person.objects.restrict(request.user).filter(pk=int(pk)).first()
+
+
+def _vsi_quote(data, person=None):
+    """The quote for any payment method; for a person, their supported months come from the
+    ledger (the same count the enrolment form and the receipts use)."""
+    used_by_person = support_months_used(person) if person else None
+    form = VsiQuoteForm(data, initial={"support_used": used_by_person or 0})
     quote = None
     if data is not None and form.is_valid():
         c = form.cleaned_data
+        used = c["support_used"] if c["support_used"] is not None else (used_by_person or 0)
         try:
-            quote = vsi_quote(current_table(), c["income"], [c["group"]], c["on"], c["months"])
+            quote = vsi_method_quote(
+                current_table(),
+                c["income"],
+                [c["group"]],
+                c["on"],
+                method=c["mode"],
+                months=c["months"] or (1 if c["mode"] == "payback" else None),
+                support_months_used=used,
+            )
         except IncomeOutOfRange as exc:
             form.add_error("income", income_error(exc))
         except QUOTE_DATE_ERRORS:
             form.add_error("on", date_error(c["on"]))
+        except PaybackNotAllowed as exc:
+            form.add_error("mode", payback_error(exc.on))
+        except ValueError as exc:
+            form.add_error("months", str(exc))
+    return {"form": form, "quote": quote, "person": person, "used_by_person": used_by_person}
+
+
+def _household_quote(data):
+    form = HouseholdJoinForm(data)
+    quote = None
+    if data is not None and form.is_valid():
+        c = form.cleaned_data
+        try:
+            quote = household_quote(
+                current_table(),
+                c["joins"],
+                months=None if c["card_end"] else c["months"],
+                card_end=c["card_end"],
+                enrolled=c["enrolled"],
+            )
+        except QUOTE_DATE_ERRORS:
+            form.add_error("join_1", date_error(c["joins"][0]))
+        except ValueError as exc:
+            form.add_error(None, str(exc))
     return {"form": form, "quote": quote}
 
 

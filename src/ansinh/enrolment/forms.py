@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ansinh.common.widgets import DateInput, MonthField
 from ansinh.parameters.table import hi_period_choices, income_floor
 
-from .models import PaymentMethod
+from .models import MODE_CHOICES, PaymentMethod
 
 
 class VsiEnrolForm(forms.Form):
@@ -54,3 +54,12 @@ class ReceiptForm(forms.Form):
     number = forms.CharField(label=_("Receipt number"), max_length=40)
     paid_on = forms.DateField(label=_("Date paid"), initial=date.today, widget=DateInput())
     months = forms.IntegerField(label=_("Months paid"), min_value=1, max_value=60)
+
+
+class VsiReceiptForm(ReceiptForm):
+    mode = forms.ChoiceField(
+        label=_("Payment method"),
+        choices=[("", _("As enrolled"))] + MODE_CHOICES,
+        required=False,
+        help_text=_("Paying back missed months is priced with interest, where allowed."),
+    )

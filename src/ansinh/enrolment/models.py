@@ -23,6 +23,11 @@ class PaymentMethod(models.TextChoices):
         return int(method)
 
 
+#: The modes a quote or a receipt may be priced with (rules.vsi.MODES): the enrolment's
+#: methods and paying back missed months (where the parameters table allows it).
+MODE_CHOICES = [*PaymentMethod.choices, ("payback", _("Paying back missed months"))]
+
+
 class VsiStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended (missed a deadline)")

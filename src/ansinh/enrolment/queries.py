@@ -6,7 +6,7 @@ from datetime import date
 from ansinh.rules.months import Month, iter_months
 from ansinh.rules.pension import ContributionMonth as RuleMonth
 
-from .models import ContributionMonth, HiEnrolment, Receipt, VsiEnrolment, VsiStatus
+from .models import ContributionMonth, HiEnrolment, HiStatus, Receipt, VsiEnrolment, VsiStatus
 
 
 def contribution_history(person) -> list[RuleMonth]:
@@ -79,3 +79,29 @@ def person_receipts(person, limit: int = 60):
         .select_related("collector", "organisation")
         .order_by("-paid_on", "-id")[:limit]
     )
+
+
+def hi_card_end(members, on: date) -> date | None:
+    """The end date of the card the household's open members hold on `on` (None: no card)."""
+    ends = [m.card_to for m in members if m.card_to and m.card_to >= on]
+    return max(ends) if ends else None
+
+
+def hi_joining_quote(household, joining: int, period_months: int, on: date):
+    """What `joining` members who join the household's health insurance on `on` pay: each at
+    their rank after the members already enrolled, to the end date of the card the household
+    already holds (so every card ends together), or for `period_months` when none holds one.
+    Returns (quote, card_end) or raises ValueError (rules' message)."""
+    from ansinh.parameters.table import current_table
+    from ansinh.rules.hi import household_quote
+
+    members = list(HiEnrolment.objects.filter(household=household).exclude(status=HiStatus.STOPPED))
+    card_end = hi_card_end(members, on)
+    quote = household_quote(
+        current_table(),
+        [on] * joining,
+        months=None if card_end else period_months,
+        card_end=card_end,
+        enrolled=len(members) if card_end else 0,
+    )
+    return quote, card_end

@@ -12,15 +12,21 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ansinh.accounts.audit import audited_save
-from ansinh.common.rule_errors import income_error
+from ansinh.common.rule_errors import income_error, payback_error
 from ansinh.common.text import add_months, shift_date
 from ansinh.parameters.table import current_table
 from ansinh.registry.models import Household, Person
 from ansinh.registry.queries import groups_on
 from ansinh.registry.services import check_can_edit
-from ansinh.rules.hi import card_validity_start, hi_quote
+from ansinh.rules.hi import card_validity_start, hi_quote, household_quote
 from ansinh.rules.months import Month
-from ansinh.rules.vsi import LUMP_SUM_METHODS, IncomeOutOfRange, check_income, vsi_method_quote
+from ansinh.rules.vsi import (
+    LUMP_SUM_METHODS,
+    MODES,
+    IncomeOutOfRange,
+    check_income,
+    vsi_method_quote,
+)
 
 from .models import (
     ContributionMonth,
@@ -32,6 +38,7 @@ from .models import (
     VsiEnrolment,
     VsiStatus,
 )
+from .queries import hi_card_end
 from .signals import enrolled
 
 
@@ -52,20 +59,101 @@ def quote_for_person(
 ):
     """The VSI quote for a person: their support groups on the date, their province's top-ups.
 
-    `method` "advance" or "missing" prices the lump sums for `years` years; any other
-    value prices `months` months at the monthly rate.
+    `method` "advance" or "missing" prices the lump sums for `years` years, "payback" the
+    missed months with interest; any other value prices `months` months (quote_mode).
     """
     return vsi_method_quote(
         current_table(),
         income,
         groups_on(person, on),
         on,
-        method=method if method in LUMP_SUM_METHODS else str(months),
+        method=quote_mode(method, months),
         years=years,
         months=months,
         province=person.commune.province_id,
         support_months_used=support_months_used(person),
     )
+
+
+def quote_mode(method: str, months: int) -> str:
+    """The rules' payment mode for `months` paid under an enrolment's `method`: the lump sums
+    and the payback as they are; 3/6/12 when the months are whole periods of it; else months
+    paid one by one ("1")."""
+    if method in LUMP_SUM_METHODS or method == "payback":
+        return method
+    if method in ("3", "6", "12") and months % int(method) == 0:
+        return method
+    return "1"
+
+
+class ModeError(ValueError):
+    """A receipt's payment mode does not fit the enrolment (message for the field "mode")."""
+
+
+def payback_allowed(on: date) -> bool:
+    return bool(current_table().value_or("vsi.missed_months_payback", on, False))
+
+
+def receipt_mode(method: str, status: str, first: date, paid_on: date, months: int, given=""):
+    """The payment mode a VSI receipt is priced with (the one rule for the receipt form, the
+    import and the API), or ModeError saying why the `given` mode does not fit.
+
+    A suspended enrolment whose next month to pay is before the month of payment is paying
+    back missed months: next_unpaid_month offers those only where the table's (UNCONFIRMED)
+    switch allows it, and they are priced with interest ("payback"), at most up to the month
+    before the payment. A lump-sum enrolment pays its lump sum; any other enrolment pays its
+    3/6/12 months, or months one by one.
+    """
+    given = (given or "").strip().lower()
+    if given and given not in MODES:
+        raise ModeError(
+            _("Unknown payment mode %(m)s; use one of %(all)s.")
+            % {"m": given, "all": ", ".join(MODES)}
+        )
+    missed = Month.of(paid_on) - Month.of(first)
+    if status == VsiStatus.SUSPENDED and missed > 0:
+        if given and given != "payback":
+            raise ModeError(
+                _(
+                    "%(m)s is a missed month: missed months are paid back with interest "
+                    "(mode payback)."
+                )
+                % {"m": first.strftime("%m/%Y")}
+            )
+        if months > missed:
+            raise ModeError(
+                _(
+                    "A pay-back covers at most the %(n)s missed months from %(m)s; pay the "
+                    "months from %(now)s on another receipt."
+                )
+                % {"n": missed, "m": first.strftime("%m/%Y"), "now": paid_on.strftime("%m/%Y")}
+            )
+        return "payback"
+    if given == "payback":
+        if not payback_allowed(paid_on):
+            raise ModeError(payback_error(paid_on))
+        raise ModeError(
+            _("There are no missed months to pay back: the next month to pay is %(m)s.")
+            % {"m": first.strftime("%m/%Y")}
+        )
+    if method in LUMP_SUM_METHODS:
+        if given and given != method:
+            raise ModeError(
+                _("This enrolment pays a lump sum; the receipt's mode must be %(m)s.")
+                % {"m": method}
+            )
+        return method
+    if given in LUMP_SUM_METHODS:
+        raise ModeError(
+            _("A lump sum needs an enrolment with that payment method; this one pays by months.")
+        )
+    mode = given or quote_mode(method, months)
+    if months % int(mode):
+        raise ModeError(
+            _("A payment every %(p)s months covers a multiple of %(p)s months, not %(n)s.")
+            % {"p": mode, "n": months}
+        )
+    return mode
 
 
 def _check_in_scope(user, person: Person) -> None:
@@ -175,6 +263,7 @@ class ReceiptInput:
     collector_id: int | None = None
     organisation_id: int | None = None
     source: str = "manual"
+    mode: str = ""  # the payment mode (rules.vsi.MODES); empty: from the enrolment
 
 
 @transaction.atomic
@@ -194,17 +283,18 @@ def record_vsi_receipt(user, enrolment: VsiEnrolment, data: ReceiptInput) -> Rec
         raise ValidationError(_("This enrolment is stopped; register the person again."))
     first = next_unpaid_month(enrolment, data.paid_on)
     try:
-        if enrolment.method in LUMP_SUM_METHODS and data.months != enrolment.period_months:
+        mode = receipt_mode(
+            enrolment.method, enrolment.status, first, data.paid_on, data.months, data.mode
+        )
+    except ModeError as exc:
+        raise ValidationError({"mode": str(exc)})
+    try:
+        if mode in LUMP_SUM_METHODS and data.months != enrolment.period_months:
             raise ValidationError(
                 {"months": _("A lump sum covers %(n)s months.") % {"n": enrolment.period_months}}
             )
         quote = quote_for_person(
-            person,
-            enrolment.income,
-            data.paid_on,
-            data.months,
-            enrolment.method,
-            enrolment.lump_years,
+            person, enrolment.income, data.paid_on, data.months, mode, enrolment.lump_years
         )
     except IncomeOutOfRange as exc:
         raise ValidationError({"income": income_error(exc)})
@@ -276,6 +366,10 @@ def record_hi_receipt(user, household: Household, data: ReceiptInput) -> Receipt
     if not user.records_receipts:
         raise PermissionDenied(_("Your role cannot record receipts."))
     _check_receipt_basics(data)
+    card_end = hi_card_end(members, data.paid_on)
+    joining = [m for m in members if m.card_to is None]
+    if card_end and joining:
+        return _record_hi_joining(user, household, members, joining, card_end, data)
     try:
         quote = hi_quote(current_table(), len(members), data.paid_on, data.months)
     except ValueError as exc:
@@ -310,6 +404,50 @@ def record_hi_receipt(user, household: Household, data: ReceiptInput) -> Receipt
         start = card_validity_start(data.paid_on, member.card_to, current_table())
         member.card_from = start
         member.card_to = shift_date(start, data.months) - timedelta(days=1)
+        member.status = HiStatus.ACTIVE
+        audited_save(member, user)
+    return receipt
+
+
+def _record_hi_joining(user, household, members, joining, card_end, data) -> Receipt:
+    """Members joining a household whose card is running: each pays their own months at their
+    rank after the members already enrolled, and their card ends with the household's."""
+    held = len(members) - len(joining)
+    try:
+        quote = household_quote(
+            current_table(), [data.paid_on] * len(joining), card_end=card_end, enrolled=held
+        )
+    except ValueError as exc:
+        raise ValidationError({"paid_on": str(exc)})
+    if data.amount is not None and data.amount != quote.total:
+        raise ValidationError(
+            {
+                "amount": _("Amount %(got)s does not match the %(want)s due.")
+                % {"got": f"{data.amount:,}", "want": f"{quote.total:,}"}
+            }
+        )
+    payer = members[0].person
+    receipt = Receipt(
+        number=data.number,
+        scheme=Scheme.HI,
+        person=payer,
+        household=household,
+        paid_on=data.paid_on,
+        from_month=data.paid_on.replace(day=1),
+        months=quote.members[0].months,
+        members=len(joining),
+        gross=quote.total,
+        amount=quote.total,
+        collector_id=data.collector_id or payer.collector_id,
+        organisation_id=data.organisation_id
+        or _organisation_of(data.collector_id or payer.collector_id),
+        source=data.source,
+        recorded_by=user if user.pk else None,
+    )
+    audited_save(receipt, user)
+    for member in joining:
+        member.card_from = min(card_validity_start(data.paid_on, None, current_table()), card_end)
+        member.card_to = card_end
         member.status = HiStatus.ACTIVE
         audited_save(member, user)
     return receipt

@@ -7,34 +7,41 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ansinh.common.params import int_param
-from ansinh.common.rule_errors import QUOTE_DATE_ERRORS, date_error, income_error
+from ansinh.common.rule_errors import QUOTE_DATE_ERRORS, date_error, income_error, payback_error
 from ansinh.common.widgets import MonthField
 from ansinh.parameters.table import income_floor
 from ansinh.registry.models import Household, Person
 from ansinh.registry.views import _add_errors
-from ansinh.rules.vsi import IncomeOutOfRange
+from ansinh.rules.vsi import IncomeOutOfRange, PaybackNotAllowed
 
 from . import services
-from .forms import HiEnrolForm, ReceiptForm, VsiEnrolForm
-from .models import PaymentMethod, VsiEnrolment
+from .forms import HiEnrolForm, ReceiptForm, VsiEnrolForm, VsiReceiptForm
+from .models import HiEnrolment, HiStatus, PaymentMethod, VsiEnrolment
+from .queries import hi_joining_quote
 
 
 def _person(request, pk):
     return get_object_or_404(Person.objects.restrict(request.user).select_related("commune"), pk=pk)
 
 
-def _live_quote(person, income, method, lump_years, on):
+def _live_quote(person, income, method, lump_years, on, months=None):
     """The quote shown while typing; an out-of-range income gives the law's message."""
     try:
-        months = PaymentMethod.period_months(method, lump_years or 0)
-        quote = services.quote_for_person(person, int(income), on, months, method, lump_years or 0)
+        income = int(income)
+    except (TypeError, ValueError):
+        return None, _("Type the monthly income in dong, e.g. 1500000.")
+    try:
+        months = months or PaymentMethod.period_months(method, lump_years or 0)
+        quote = services.quote_for_person(person, income, on, months, method, lump_years or 0)
         return quote, None
     except IncomeOutOfRange as exc:
         return None, income_error(exc)
     except QUOTE_DATE_ERRORS:
         return None, date_error(on)
-    except (TypeError, ValueError):
-        return None, _("Type the monthly income in dong, e.g. 1500000.")
+    except PaybackNotAllowed as exc:
+        return None, payback_error(exc.on)
+    except (TypeError, ValueError) as exc:
+        return None, str(exc)
 
 
 @login_required
@@ -111,7 +118,35 @@ def hi_enrol(request, pk):
         else:
             messages.success(request, _("Enrolled in household health insurance."))
             return redirect("household_detail", pk=household.pk)
-    return render(request, "enrolment/hi_enrol.html", {"form": form, "household": household})
+    chosen = form.data.getlist("members") if form.is_bound else []
+    joining = (
+        len(chosen)
+        or household.members.exclude(
+            pk__in=HiEnrolment.objects.filter(household=household)
+            .exclude(status=HiStatus.STOPPED)
+            .values("person_id")
+        ).count()
+    )
+    period = int_param(form.data, "period_months", 12) if form.is_bound else 12
+    quote = card_end = quote_error = None
+    if joining:
+        try:
+            quote, card_end = hi_joining_quote(household, joining, period, date.today())
+        except QUOTE_DATE_ERRORS:
+            quote_error = date_error(date.today())
+        except ValueError as exc:
+            quote_error = str(exc)
+    return render(
+        request,
+        "enrolment/hi_enrol.html",
+        {
+            "form": form,
+            "household": household,
+            "quote": quote,
+            "card_end": card_end,
+            "quote_error": quote_error,
+        },
+    )
 
 
 @login_required
@@ -121,14 +156,16 @@ def vsi_receipt(request, pk):
     )
     if not request.user.records_receipts:
         raise PermissionDenied
-    form = ReceiptForm(request.POST or None, initial={"months": enrolment.period_months})
+    form = VsiReceiptForm(request.POST or None, initial={"months": enrolment.period_months})
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
             receipt = services.record_vsi_receipt(
                 request.user,
                 enrolment,
-                services.ReceiptInput(number=c["number"], paid_on=c["paid_on"], months=c["months"]),
+                services.ReceiptInput(
+                    number=c["number"], paid_on=c["paid_on"], months=c["months"], mode=c["mode"]
+                ),
             )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -145,7 +182,7 @@ def vsi_receipt(request, pk):
             )
             return redirect("person_detail", pk=enrolment.person_id)
     months = int_param(form.data, "months", 0) if form.is_bound else enrolment.period_months
-    quote, error = _receipt_quote(enrolment, months, date.today())
+    quote, error = _receipt_quote(enrolment, months, date.today(), form.data.get("mode", ""))
     return render(
         request,
         "enrolment/receipt.html",
@@ -160,13 +197,18 @@ def vsi_receipt(request, pk):
     )
 
 
-def _receipt_quote(enrolment, months, on):
-    """What a receipt for `months` months paid on `on` costs under the enrolment's method."""
-    if enrolment.method in (PaymentMethod.ADVANCE, PaymentMethod.MISSING_YEARS):
-        return _live_quote(
-            enrolment.person, enrolment.income, enrolment.method, enrolment.lump_years, on
-        )
-    return _live_quote(enrolment.person, enrolment.income, str(months or 1), 0, on)
+def _receipt_quote(enrolment, months, on, given=""):
+    """What a receipt for `months` months paid on `on` costs: the mode receipt_mode gives
+    (the enrolment's, a lump sum, or missed months paid back), priced as the receipt will be."""
+    first = services.next_unpaid_month(enrolment, on)
+    months = months or enrolment.period_months
+    try:
+        mode = services.receipt_mode(enrolment.method, enrolment.status, first, on, months, given)
+    except services.ModeError as exc:
+        return None, str(exc)
+    if mode in (PaymentMethod.ADVANCE, PaymentMethod.MISSING_YEARS):
+        months = enrolment.period_months
+    return _live_quote(enrolment.person, enrolment.income, mode, enrolment.lump_years, on, months)
 
 
 @login_required
@@ -179,7 +221,9 @@ def vsi_receipt_quote(request, pk):
         on = date.fromisoformat(request.GET.get("paid_on", ""))
     except ValueError:
         on = date.today()
-    quote, error = _receipt_quote(enrolment, int_param(request.GET, "months", 0), on)
+    quote, error = _receipt_quote(
+        enrolment, int_param(request.GET, "months", 0), on, request.GET.get("mode", "")
+    )
     return render(request, "enrolment/_live_quote.html", {"quote": quote, "quote_error": error})
 
 

@@ -189,6 +189,9 @@ class Withdrawal:
     support_received: int
     support_deducted: int
     amount: int  # never negative
+    part_before: int = 0  # average x multiplier x years before 2014 (a year or more)
+    part_from: int = 0  # average x multiplier x years from 2014
+    leftover_rounded: bool = False  # withdrawal.leftover_rounding was on
     parameters: tuple[str, ...] = ()
 
 
@@ -222,7 +225,8 @@ def _withdrawal(table, counted, on: Month, avg: Fraction, deduct_support: bool =
     after = n - before
     m_before = frac(table.value("withdrawal.multiplier.before_2014", d))
     m_from = frac(table.value("withdrawal.multiplier.from_2014", d))
-    if table.value_or("withdrawal.leftover_rounding", d, False):
+    rounded = bool(table.value_or("withdrawal.leftover_rounding", d, False))
+    if rounded:
         y_before = Fraction(before // 12)
         y_from = years_for_rate(after + before % 12)
     else:
@@ -259,6 +263,9 @@ def _withdrawal(table, counted, on: Month, avg: Fraction, deduct_support: bool =
         support_received=support,
         support_deducted=round_dong(deducted),
         amount=round_dong(max(Fraction(0), gross - deducted)),
+        part_before=round_dong(avg * m_before * y_before) if n >= 12 else 0,
+        part_from=round_dong(avg * m_from * y_from) if n >= 12 else 0,
+        leftover_rounded=rounded,
     )
 
 

@@ -235,6 +235,16 @@ class VsiQuote:
         return self.gross_total - self.plain_total
 
     @property
+    def discount(self) -> int:
+        """What paying ahead saves (the advance lump sum's discount), else 0."""
+        return max(0, -self.adjustment)
+
+    @property
+    def interest(self) -> int:
+        """What paying late adds (missing years, missed months paid back), else 0."""
+        return max(0, self.adjustment)
+
+    @property
     def support_months_left(self) -> int:
         """Supported months still available after this payment (120-month lifetime cap)."""
         return max(0, self.support_months_cap - self.support_months_used - self.supported_months)
