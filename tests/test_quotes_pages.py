@@ -10,9 +10,11 @@ from django.urls import reverse
 from ansinh.enrolment import services
 from ansinh.enrolment.models import HiEnrolment, Receipt
 from ansinh.registry.models import CompulsoryPeriod
+from tests import english as _english
 from tests.factories import enrol, make_person, supported_history
 
 pytestmark = pytest.mark.django_db
+english, client = _english.english, _english.client  # messages and pages in English
 
 
 @pytest.fixture

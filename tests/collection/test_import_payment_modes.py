@@ -10,6 +10,7 @@ from ansinh.collection.choices import ImportStatus, RowStatus
 from ansinh.enrolment.models import Receipt
 from ansinh.enrolment.services import ReceiptInput, quote_for_person, record_vsi_receipt
 from ansinh.parameters.models import Parameter
+from tests.english import english  # noqa: F401 - fixture
 
 from .conftest import enrol
 from .test_imports import PAID, csv_bytes, errors, run, snapshot
@@ -103,3 +104,23 @@ def test_receipt_form_path_takes_the_same_modes(users, office):
         users["collector"], e, ReceiptInput(number="F-2", paid_on=PAID, months=6)
     )
     assert r.gross == quote(e, 6, "6").gross_total == 6 * 440_000
+
+
+def test_api_takes_the_mode_and_names_it_when_it_does_not_fit(users, two):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    a, b = two
+    c = APIClient()
+    token, _ = Token.objects.get_or_create(user=users["postmgr"])
+    c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    body = {"si_code": b.person.si_code, "paid_on": PAID.isoformat(), "months": 2}
+    r = c.post("/api/v1/collection/receipts/", {**body, "number": "A-1", "mode": "3",
+               "amount": quote(b, 2).net_total}, format="json")  # fmt: skip
+    assert r.status_code == 400 and "mode" in r.json()
+    r = c.post("/api/v1/collection/receipts/", {**body, "number": "A-2", "mode": "weekly",
+               "amount": 1}, format="json")  # fmt: skip
+    assert r.status_code == 400 and "mode" in r.json()
+    r = c.post("/api/v1/collection/receipts/", {**body, "months": 3, "number": "A-3",
+               "mode": "3", "amount": quote(b, 3, "3").net_total}, format="json")  # fmt: skip
+    assert r.status_code == 201, r.json()

@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from ansinh.rules.vsi import MODES
+
 from ..choices import ReasonCode
 from ..models import CycleEntry, CycleRun
 
@@ -57,6 +59,12 @@ class ReceiptInSerializer(serializers.Serializer):
     months = serializers.IntegerField(min_value=1, max_value=60)
     amount = serializers.IntegerField(min_value=0, help_text=_("Paid by the participant, dong"))
     collector_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    mode = serializers.ChoiceField(
+        choices=MODES,
+        required=False,
+        allow_blank=True,
+        help_text=_("Payment mode; empty: the enrolment's own"),
+    )
 
 
 class ReceiptOutSerializer(serializers.Serializer):

@@ -130,6 +130,7 @@ class ReceiptCreate(APIView):
                     collector_id=collector_id,
                     organisation_id=user.organisation_id,
                     source="api",
+                    mode=d.get("mode", ""),
                 ),
             )
         except ValidationError as exc:
