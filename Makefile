@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/ansinh
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres lint chromium bench messages
+.PHONY: setup run test test-sqlite test-postgres lint chromium bench messages stress
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -40,6 +40,19 @@ test-postgres: setup chromium
 	else echo "PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL run"; fi
 
 test: lint test-sqlite test-postgres
+
+# Kill trials (tests/faults, issue 13): a receipt import, a monthly cycle and a hand-over,
+# each killed with SIGKILL STRESS_TRIALS times at seeded random moments inside its write, on a
+# SQLite file and on PostgreSQL ($(PG_URL)'s name + _kill). STRESS_SEED makes a run repeatable.
+STRESS_TRIALS ?= 20
+STRESS_SEED ?= 13
+STRESS = ANSINH_KILL_TRIALS=$(STRESS_TRIALS) ANSINH_KILL_SEED=$(STRESS_SEED) \
+  $(VENV)/bin/pytest tests/faults/test_killed_mid_write.py -p no:xdist -p no:cacheprovider -q -s
+
+stress: setup
+	env -u DATABASE_URL $(STRESS)
+	@if $(PY) scripts/pg_ready.py "$(PG_URL)"; then DATABASE_URL=$(PG_URL) $(STRESS); \
+	else echo "PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL trials"; fi
 
 bench: setup
 	$(PY) bench/run.py
