@@ -86,6 +86,31 @@ class LayoutError(Exception):
     """The file is not in the documented layout or encoding: nothing is read."""
 
 
+class WriteConflict(RuntimeError):
+    """Someone else wrote the file's participants since their rows were checked."""
+
+
+def _stopped_by(exc: BaseException, writing: bool = False) -> str:
+    """The report's message for an import stopped by `exc` (nothing written): what to do when
+    another writer got there first, the error itself otherwise."""
+    if isinstance(exc, WriteConflict):
+        return _(
+            "Nothing was written: some participants paid since the file was checked (another "
+            "file or a receipt typed at the same time). Upload the file again: what is already "
+            "recorded will be counted as such."
+        )
+    code = getattr(exc.__cause__, "sqlstate", None)
+    if code in ("40P01", "40001", "55P03") or "database is locked" in str(exc):
+        return _(
+            "Nothing was written: another file or a receipt was being written for the same "
+            "participants at the same moment. Upload the file again: what is already recorded "
+            "will be counted as such."
+        )
+    if writing:
+        return _("Stopped by an error while writing; nothing was written: %(e)s") % {"e": exc}
+    return _("Stopped by an error: %(e)s") % {"e": exc}
+
+
 def checkpoint(stage: str, rows_done: int) -> None:
     """Called after each batch and each write step (tests inject failures here)."""
 
@@ -832,7 +857,7 @@ def _import_receipts(batch, user, fileobj, validator, counts, writer) -> Receipt
             batch,
             ImportStatus.FAILED,
             counts,
-            _("Stopped by an error: %(e)s") % {"e": exc},
+            _stopped_by(exc),
             delete_rows=True,
         )
     batch.total = done
@@ -865,7 +890,7 @@ def _import_receipts(batch, user, fileobj, validator, counts, writer) -> Receipt
             batch,
             ImportStatus.FAILED,
             counts,
-            _("Stopped by an error while writing; nothing was written: %(e)s") % {"e": exc},
+            _stopped_by(exc, writing=True),
         )
     message = _("%(a)s receipt(s) recorded, %(d)s already recorded, %(r)s rejected.") % {
         "a": counts[RowStatus.ACCEPTED],
@@ -1017,7 +1042,7 @@ def _write_lines(cur, batch: ReceiptImport, user, before: int, now, lines: tuple
     )
     n_staged, enrolments = cur.fetchone()
     if enrolments != moved:
-        raise RuntimeError(
+        raise WriteConflict(
             _("Some participants paid since the file was checked; upload the file again.")
         )
     checkpoint("paid_through", n_staged)
