@@ -165,12 +165,21 @@ class PostgresDb(Database):
         return psycopg.connect(self.url, autocommit=True)
 
     def copy_to(self, folder: Path, name: str | None = None) -> PostgresDb:
+        import psycopg
+
         folder.mkdir(parents=True, exist_ok=True)
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         name = name or f"{self.name}_{worker}_{next(_copies)}"
         with _admin(self.server_url) as con:
             _drop(con, name)
-            con.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.name}"')
+            for attempt in range(100):  # the template is busy while another run reads it
+                try:
+                    con.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.name}"')
+                    break
+                except psycopg.errors.ObjectInUse:
+                    if attempt == 99:
+                        raise
+                    time.sleep(0.2)
         for f in ("info.json", "bienlai.csv"):
             shutil.copy(self.folder / f, folder / f)
         return PostgresDb(self.server_url, name, folder)
