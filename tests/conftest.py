@@ -2,14 +2,15 @@ import os
 
 import pytest
 from django.core.management import call_command
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 # Nothing in the suite is timed: hypothesis's per-example deadline and its "generation is slow"
 # check measure the machine, not the code (a loaded 2-core CI box trips both).
-settings.register_profile(
+hypothesis_settings.register_profile(
     "ansinh", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
 )
-settings.load_profile("ansinh")
+hypothesis_settings.load_profile("ansinh")
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the browser
 # tests make between page actions are ordinary synchronous calls.
