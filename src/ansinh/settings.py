@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ansinh.targets",
     "ansinh.campaigns",
     "ansinh.reports",
+    "ansinh.lookup",
     "ansinh.demo",
     "ansinh.web",
 ]
@@ -106,6 +107,29 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling (django-axes): five failures lock the username+IP for 15 minutes.
+# The participant's public look-up (/tra-cuu/, decision 0021): attempts per window (seconds)
+# per IP address and per code entered, counted in a cache every worker shares (a directory
+# under ANSINH_VAR: gunicorn's workers on one server see the same counts).
+LOOKUP_LIMIT_PER_IP = (
+    int(os.environ.get("ANSINH_LOOKUP_PER_IP", "20")),
+    int(os.environ.get("ANSINH_LOOKUP_IP_WINDOW", "600")),
+)
+LOOKUP_LIMIT_PER_IDENTITY = (
+    int(os.environ.get("ANSINH_LOOKUP_PER_CODE", "5")),
+    int(os.environ.get("ANSINH_LOOKUP_CODE_WINDOW", "3600")),
+)
+LOOKUP_CACHE = "lookups"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "lookups": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "lookups"),
+    },
+}
+#: The public address QR codes point to (e.g. https://ansinh.bhxh-dongthap.vn); empty: the
+#: address of the request that made the page or file.
+PUBLIC_URL = os.environ.get("ANSINH_PUBLIC_URL", "")
+
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("ansinh.targets.urls")),
     path("", include("ansinh.campaigns.urls")),
     path("", include("ansinh.reports.urls")),
+    path("", include("ansinh.lookup.urls")),
 ]

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from ansinh.common import qr
 from ansinh.common.excel import safe_cell as safe
 from ansinh.enrolment.models import PaymentMethod
 from ansinh.rules.months import Month
@@ -87,7 +88,21 @@ def _row(i, e, kind):
     return row
 
 
-def list_workbook(run, kind: str, rows, organisation=None, collector=None) -> bytes:
+def _lookup_qr(ws, url: str, column: int) -> None:
+    """The look-up page's QR code in the title block (top right), for participants to scan
+    from a printed list: one code for the page (not one a row: the list stays quick to
+    make at an organisation's size), with a caption; the page asks for their own code."""
+    from openpyxl.drawing.image import Image
+
+    image = Image(io.BytesIO(qr.png(url, scale=2)))
+    image.width = image.height = 84
+    ws.add_image(image, f"{get_column_letter(column)}1")
+    ws.cell(row=7, column=column, value="Quét mã để tự tra cứu").font = Font(italic=True, size=8)
+
+
+def list_workbook(
+    run, kind: str, rows, organisation=None, collector=None, lookup_url: str = ""
+) -> bytes:
     month = Month.of(run.month)
     cols = _columns(kind)
     wb = Workbook()
@@ -128,6 +143,8 @@ def list_workbook(run, kind: str, rows, organisation=None, collector=None) -> by
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
         cell.alignment = Alignment(horizontal="center" if r >= 4 else "left")
     head_row = len(header) + 2
+    if lookup_url:
+        _lookup_qr(ws, lookup_url, width)
     for c, (title, w) in enumerate(cols, start=1):
         cell = ws.cell(row=head_row, column=c, value=title)
         cell.font = Font(bold=True)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ansinh.accounts.models import Role
+from ansinh.common import qr
 from ansinh.common.params import int_param
 from ansinh.registry.models import Person
 from ansinh.rules.months import Month
@@ -262,6 +263,7 @@ def cycle_download(request, pk, kind):
         qs.order_by("collector_id", "commune_name", "hamlet_name", "full_name"),
         org,
         collector,
+        lookup_url=qr.lookup_url(request.build_absolute_uri("/")),
     )
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

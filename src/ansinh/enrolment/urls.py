@@ -9,4 +9,5 @@ urlpatterns = [
     path("vsi/<int:pk>/receipt/quote/", views.vsi_receipt_quote, name="vsi_receipt_quote"),
     path("households/<int:pk>/hi/", views.hi_enrol, name="hi_enrol"),
     path("households/<int:pk>/receipt/", views.hi_receipt, name="hi_receipt"),
+    path("receipts/<int:pk>/", views.receipt_detail, name="receipt_detail"),
 ]

@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from ansinh.common import qr
 from ansinh.common.params import int_param
 from ansinh.common.rule_errors import QUOTE_DATE_ERRORS, date_error, income_error, payback_error
+from ansinh.common.text import add_months
 from ansinh.common.widgets import MonthField
 from ansinh.parameters.table import income_floor
 from ansinh.registry.models import Household, Person
@@ -16,7 +19,7 @@ from ansinh.rules.vsi import IncomeOutOfRange, PaybackNotAllowed
 
 from . import services
 from .forms import HiEnrolForm, ReceiptForm, VsiEnrolForm, VsiReceiptForm
-from .models import HiEnrolment, HiStatus, PaymentMethod, VsiEnrolment
+from .models import HiEnrolment, HiStatus, PaymentMethod, Receipt, VsiEnrolment
 from .queries import hi_joining_quote
 
 
@@ -247,3 +250,27 @@ def hi_receipt(request, pk):
             messages.success(request, _("Receipt %(n)s recorded.") % {"n": receipt.number})
             return redirect("household_detail", pk=household.pk)
     return render(request, "enrolment/hi_receipt.html", {"form": form, "household": household})
+
+
+@login_required
+def receipt_detail(request, pk):
+    """A receipt as the participant keeps it (printable), with the QR code that opens their
+    own look-up, prefilled with their social-insurance code (never the birth date)."""
+    receipt = get_object_or_404(
+        Receipt.objects.restrict(request.user).select_related(
+            "person__commune__province", "collector", "organisation", "vsi_enrolment"
+        ),
+        pk=pk,
+    )
+    url = qr.lookup_url(request.build_absolute_uri("/"), receipt.person.si_code)
+    return render(
+        request,
+        "enrolment/receipt_detail.html",
+        {
+            "receipt": receipt,
+            "person": receipt.person,
+            "to_month": add_months(receipt.from_month, receipt.months - 1),
+            "qr_svg": mark_safe(qr.svg(url, scale=3)),  # made here by segno, no user text
+            "lookup_url": url,
+        },
+    )
