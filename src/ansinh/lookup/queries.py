@@ -18,7 +18,7 @@ from ansinh.rules.vsi import LUMP_SUM_METHODS, IncomeOutOfRange, payment_deadlin
 
 
 def masked_name(full_name: str) -> str:
-    """"Nguyễn Thị Hồng" -> "Nguyễn T. H.": enough for the person to recognise their own
+    """Nguyễn Thị Hồng -> Nguyễn T. H.: enough for the person to recognise their own
     record, too little to learn someone else's name from a code and a birth date."""
     words = full_name.split()
     if not words:
