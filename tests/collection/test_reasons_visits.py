@@ -28,10 +28,10 @@ def unpaid(run, name):
 
 def test_reasons_completeness_and_bad_reasons(run, users, office):
     postmgr = users["postmgr"]
-    rows = {r["organisation"]: r for r in reason_completeness(run)}
+    rows = {r["organisation"]: r for r in reason_completeness(run, users["manager"])}
     assert rows[office.post]["total"] == 2 and rows[office.post]["missing"] == 2
     services.save_reason(postmgr, unpaid(run, "Lê Văn Trễ"), "away", "Làm ở Bình Dương")
-    rows = {r["organisation"]: r for r in reason_completeness(run)}
+    rows = {r["organisation"]: r for r in reason_completeness(run, users["manager"])}
     assert rows[office.post]["reported"] == 1 and rows[office.post]["percent"] == 50
     # a reason for someone not on the unpaid list
     due = CycleEntry.objects.get(run=run, kind=ListKind.DUE, full_name="Nguyễn Văn Đến")

@@ -1,10 +1,25 @@
 """The one scoping point: what a user may see, computed once and applied to every query.
 
-A `Scope` holds the communes a user covers (None = the whole country), and, for
-collection staff, the organisation or collector whose participants they look after.
-Every page, export, count and API view passes its queryset through `restrict()`;
-models say how they reach a person (`scope_person_path`) or a commune
-(`scope_commune_path`).
+`scope_for(user)` is the only role ladder. It computes, once per request, the communes, the
+offices and the collection organisations a user may see (None = no restriction on that
+axis), and for collection staff the organisation or collector whose participants they look
+after. Every page, export, count, API view and background summary passes its queryset
+through `restrict(queryset, user)`.
+
+A model says how it reaches those sets with class attributes (see decision 0017):
+
+- `scope_person_path`: the prefix to a person (`"person__"`; `""` for the person itself or a
+  frozen snapshot row holding `commune_id` and `collector_id`);
+- `scope_commune_path`: the field holding a commune (`"commune_id"`), with
+  `scope_members_path` for a household-like model collection staff reach through members;
+- `scope_office_path`: the field (or a tuple of fields, any of which may match) holding an
+  office, for office-level data (targets, campaigns, cycles, organisations);
+- `scope_organisation_path` / `scope_collector_path`: the narrower fields collection staff
+  are limited by when the model has them.
+
+A model declaring none raises `TypeError`, so forgetting scope on a new model fails loudly.
+System jobs with no user (the reminders) pass `SYSTEM` explicitly: nothing runs unscoped
+by omission.
 """
 
 from dataclasses import dataclass
@@ -13,19 +28,47 @@ from datetime import date
 from django.db import models
 from django.db.models import Q
 
+from ansinh.places.models import Commune, Office, OfficeArea
+
 from .models import Role
+
+OFFICE_ROLES = (Role.OFFICE_MANAGER, Role.OFFICIAL)
+
+
+class _System:
+    """The scheduled jobs' stand-in for a user: sees everything, and says so at the call."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    role = None
+    pk = None
+
+    def __repr__(self):
+        return "SYSTEM"
+
+
+SYSTEM = _System()
 
 
 @dataclass(frozen=True)
 class Scope:
     communes: frozenset[str] | None = None  # None: no commune restriction
-    organisation_id: int | None = None
+    offices: frozenset[int] | None = None  # None: every office
+    organisations: frozenset[int] | None = None  # None: the organisations of `offices`
+    organisation_id: int | None = None  # collection staff: whose participants
     collector_id: int | None = None
     nothing: bool = False
 
     @property
     def unrestricted(self) -> bool:
-        return not self.nothing and self.communes is None and not self.restricted_to_collection
+        return (
+            not self.nothing
+            and self.communes is None
+            and self.offices is None
+            and self.organisations is None
+            and not self.restricted_to_collection
+        )
 
     @property
     def restricted_to_collection(self) -> bool:
@@ -52,15 +95,33 @@ class Scope:
         return Q(**{f"{path}__in": self.communes})
 
 
-def office_communes(office, on: date | None = None) -> frozenset[str]:
-    from ansinh.places.models import OfficeArea
+def _any_of(paths, values) -> Q:
+    if isinstance(paths, str):
+        paths = (paths,)
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{path}__in": values})
+    return q
 
+
+def office_communes(office, on: date | None = None) -> frozenset[str]:
+    """The communes an office and the offices under it serve on a date."""
     on = on or date.today()
     offices = [office.pk] + list(office.children.values_list("pk", flat=True))
     rows = OfficeArea.objects.filter(office_id__in=offices, valid_from__lte=on).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=on)
     )
     return frozenset(rows.values_list("commune_id", flat=True))
+
+
+def _serving(communes, on: date) -> frozenset[int]:
+    """The offices serving any of `communes` on a date (not those that once did)."""
+    rows = OfficeArea.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+        commune_id__in=communes,
+        valid_from__lte=on,
+    )
+    return frozenset(rows.values_list("office_id", flat=True))
 
 
 def scope_for(user) -> Scope:
@@ -77,43 +138,63 @@ def scope_for(user) -> Scope:
 
 
 def _compute(user) -> Scope:
+    """The role ladder: the one place that says who sees what."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope(nothing=True)
     if user.is_superuser:
         return Scope()
-    role = user.role
+    role, today = user.role, date.today()
     if role == Role.PROVINCIAL_ADMIN:
         if user.province_id is None:
             return Scope(nothing=True)
-        from ansinh.places.models import Commune
-
-        codes = Commune.objects.filter(province_id=user.province_id).values_list("code", flat=True)
-        return Scope(communes=frozenset(codes))
-    if role in (Role.OFFICE_MANAGER, Role.OFFICIAL):
-        return (
-            Scope(communes=office_communes(user.office)) if user.office_id else Scope(nothing=True)
+        codes = frozenset(
+            Commune.objects.filter(province_id=user.province_id).values_list("code", flat=True)
         )
-    if role == Role.ORGANISATION_MANAGER:
-        if not user.organisation_id:
+        own = Office.objects.filter(province_id=user.province_id).values_list("pk", flat=True)
+        return Scope(communes=codes, offices=frozenset(own) | _serving(codes, today))
+    if role in OFFICE_ROLES:
+        if not user.office_id:
             return Scope(nothing=True)
-        return Scope(organisation_id=user.organisation_id)
-    if role == Role.COLLECTOR:
-        if not user.collector_id:
+        children = user.office.children.values_list("pk", flat=True)
+        return Scope(
+            communes=office_communes(user.office, today),
+            offices=frozenset([user.office_id, *children]),
+        )
+    if role in (Role.ORGANISATION_MANAGER, Role.COLLECTOR):
+        collector = user.collector if role == Role.COLLECTOR else None
+        organisation = collector.organisation if collector else user.organisation
+        if organisation is None:
             return Scope(nothing=True)
-        return Scope(collector_id=user.collector_id)
+        return Scope(
+            offices=frozenset([organisation.office_id]),
+            organisations=frozenset([organisation.pk]),
+            organisation_id=organisation.pk,
+            collector_id=collector.pk if collector else None,
+        )
     if role == Role.COMMUNE_LEADER:
         if not user.commune_id:
             return Scope(nothing=True)
-        return Scope(communes=frozenset([user.commune_id]))
+        communes = frozenset([user.commune_id])
+        # A commune leader sees the office serving the commune (its targets and campaigns)
+        # but looks after no collection organisation.
+        return Scope(
+            communes=communes, offices=_serving(communes, today), organisations=frozenset()
+        )
     return Scope(nothing=True)
 
 
 def restrict(queryset, user):
-    """Filter any scoped model's queryset to what `user` may see."""
+    """Filter any scoped model's queryset to what `user` may see.
+
+    The finest path a model declares wins: a person or commune, else the collector, the
+    organisation, the office.
+    """
     scope = scope_for(user)
     model = queryset.model
     if scope.unrestricted:
         return queryset
+    if scope.nothing:
+        return queryset.none()
     person_path = getattr(model, "scope_person_path", None)
     if person_path is not None:
         return queryset.filter(scope.person_q(person_path))
@@ -122,6 +203,17 @@ def restrict(queryset, user):
         if scope.restricted_to_collection:
             return _restrict_commune_model_to_collection(queryset, scope)
         return queryset.filter(scope.commune_q(commune_path))
+    collector_path = getattr(model, "scope_collector_path", None)
+    if collector_path is not None and scope.collector_id is not None:
+        return queryset.filter(_any_of(collector_path, [scope.collector_id]))
+    organisation_path = getattr(model, "scope_organisation_path", None)
+    if organisation_path is not None and scope.organisations is not None:
+        return queryset.filter(_any_of(organisation_path, scope.organisations))
+    office_path = getattr(model, "scope_office_path", None)
+    if office_path is not None:
+        if scope.offices is None:
+            return queryset
+        return queryset.filter(_any_of(office_path, scope.offices))
     raise TypeError(f"{model.__name__} declares no scope path")
 
 

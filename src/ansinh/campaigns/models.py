@@ -13,13 +13,6 @@ from ansinh.accounts.scope import ScopedQuerySet
 from .choices import ActivityKind, MemberRole, Outcome, RefusalReason, Scheme
 
 
-class OfficeQuerySet(models.QuerySet):
-    def restrict(self, user):
-        from ansinh.targets.queries import visible_offices
-
-        return self.filter(office__in=visible_offices(user))
-
-
 class Mobiliser(models.Model):
     """Someone who mobilises people: staff, collector, commune official or collaborator.
 
@@ -35,7 +28,8 @@ class Mobiliser(models.Model):
     )
     name_folded = models.CharField(max_length=120, editable=False, db_index=True)
 
-    objects = OfficeQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+    scope_office_path = "office"
 
     class Meta:
         ordering = ["full_name"]
@@ -75,7 +69,8 @@ class Campaign(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = OfficeQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+    scope_office_path = "office"
 
     class Meta:
         ordering = ["-start", "-id"]

@@ -36,6 +36,10 @@ class Organisation(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     active = models.BooleanField(_("active"), default=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_office_path = "office"
+    scope_organisation_path = "pk"
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("collection organisation")
@@ -91,6 +95,11 @@ class Collector(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
 
+    objects = ScopedQuerySet.as_manager()
+    # Collectors see their organisation's collectors (no collector path on purpose).
+    scope_office_path = "organisation__office"
+    scope_organisation_path = "organisation"
+
     class Meta:
         ordering = ["full_name"]
         verbose_name = _("collector")
@@ -145,6 +154,12 @@ class CycleRun(models.Model):
     suspended_count = models.PositiveIntegerField(default=0)
     elapsed_ms = models.PositiveIntegerField(default=0)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_office_path = "office"
+    # Collection staff see the runs of their organisation's office (an office's
+    # organisations: one row per run for the one organisation in their scope).
+    scope_organisation_path = "office__organisations"
+
     class Meta:
         ordering = ["-month", "office_id"]
         verbose_name = _("monthly cycle")
@@ -169,6 +184,11 @@ class CycleList(models.Model):
     )
     count = models.PositiveIntegerField(default=0)
     amount = models.PositiveBigIntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_office_path = "run__office"
+    scope_organisation_path = "organisation"
+    scope_collector_path = "collector"
 
     class Meta:
         ordering = ["run_id", "kind", "organisation_id", "collector_id"]
@@ -394,6 +414,11 @@ class ReceiptImport(models.Model):
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_office_path = ("office", "organisation__office")
+    scope_organisation_path = "organisation"
+    scope_collector_path = "uploaded_by__collector"  # a collector sees their own uploads
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -9,7 +9,6 @@ from datetime import datetime, time
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.utils import timezone
 
-from ansinh.accounts.models import Role
 from ansinh.enrolment.models import ContributionMonth
 from ansinh.rules.months import Month
 
@@ -27,18 +26,7 @@ from .models import (
 
 
 def runs_for(user):
-    qs = CycleRun.objects.select_related("office")
-    if user.is_superuser:
-        return qs
-    if user.role in (Role.OFFICE_MANAGER, Role.OFFICIAL):
-        return qs.filter(office_id=user.office_id)
-    if user.role == Role.PROVINCIAL_ADMIN:
-        return qs.filter(office__province_id=user.province_id)
-    if user.role == Role.ORGANISATION_MANAGER and user.organisation_id:
-        return qs.filter(office__organisations=user.organisation_id)
-    if user.role == Role.COLLECTOR and user.collector_id:
-        return qs.filter(office__organisations__collectors=user.collector_id)
-    return qs.none()
+    return CycleRun.objects.restrict(user).select_related("office")
 
 
 def collectors_for(user):
@@ -73,31 +61,23 @@ def entries(user, run, kind=None, organisation_id=None, collector_id=None):
 
 
 def lists_for(user, run):
-    """The issued lists a user may see: office staff all, an organisation its own."""
-    qs = CycleList.objects.filter(run=run).select_related("organisation", "collector")
-    if user.is_superuser or user.role in (
-        Role.OFFICE_MANAGER,
-        Role.OFFICIAL,
-        Role.PROVINCIAL_ADMIN,
-    ):
-        return qs
-    if user.role == Role.ORGANISATION_MANAGER:
-        return qs.filter(organisation_id=user.organisation_id)
-    if user.role == Role.COLLECTOR:
-        return qs.filter(collector_id=user.collector_id)
-    return qs.none()
+    """The issued lists of a run a user may see: office staff all, an organisation its own,
+    a collector theirs."""
+    return (
+        CycleList.objects.restrict(user).filter(run=run).select_related("organisation", "collector")
+    )
 
 
 def end_of(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max))
 
 
-def reason_completeness(run, user=None) -> list[dict]:
-    """Per organisation: unpaid people, reasons reported, missing, reported late, last report."""
+def reason_completeness(run, user) -> list[dict]:
+    """Per organisation: unpaid people, reasons reported, missing, reported late, last report.
+
+    `user` is required (a scheduled job passes `accounts.scope.SYSTEM`)."""
     due = end_of(reasons_due(Month.of(run.month)))
-    qs = CycleEntry.objects.filter(run=run, kind=ListKind.UNPAID)
-    if user is not None:
-        qs = qs.restrict(user)
+    qs = CycleEntry.objects.restrict(user).filter(run=run, kind=ListKind.UNPAID)
     rows = (
         qs.values("organisation_id")
         .annotate(
@@ -130,22 +110,18 @@ def reason_completeness(run, user=None) -> list[dict]:
     return out
 
 
-def reason_mix(run, user=None) -> list[tuple[str, str, int]]:
-    qs = NonPaymentReason.objects.filter(entry__run=run)
-    if user is not None:
-        qs = qs.restrict(user)
+def reason_mix(run, user) -> list[tuple[str, str, int]]:
+    qs = NonPaymentReason.objects.restrict(user).filter(entry__run=run)
     counts = dict(qs.values_list("code").annotate(n=Count("id")).order_by())
     return [(c.value, c.label, counts.get(c.value, 0)) for c in ReasonCode]
 
 
-def chat_message(run, organisation=None, collector=None, user=None) -> str:
+def chat_message(run, user, organisation=None, collector=None) -> str:
     """A ready-to-paste message for the organisation's chat group (Vietnamese)."""
     from ansinh.common.text import money
 
     month = Month.of(run.month)
-    qs = CycleEntry.objects.filter(run=run)
-    if user is not None:
-        qs = qs.restrict(user)
+    qs = CycleEntry.objects.restrict(user).filter(run=run)
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
     if collector is not None:

@@ -90,12 +90,14 @@ def remind_missing_reasons(month: Month, today: date | None = None) -> int:
 
     Idempotent: a notice carries a key (cycle, organisation), so a second run sends nothing.
     """
+    from ansinh.accounts.scope import SYSTEM
+
     from .queries import reason_completeness
 
     today = today or date.today()
     sent = 0
     for run in CycleRun.objects.filter(month=month.first_day()).select_related("office"):
-        for row in reason_completeness(run):
+        for row in reason_completeness(run, SYSTEM):
             org = row["organisation"]
             if org is None or row["missing"] == 0:
                 continue
@@ -273,22 +275,6 @@ def reassign_persons(
         from_collector.active = False
         audited_save(from_collector, user)
     return len(ids)
-
-
-def organisations_for(user):
-    """The organisations a user may see (office staff: their office's; others: their own)."""
-    qs = Organisation.objects.select_related("office")
-    if user.is_superuser:
-        return qs
-    if user.role in (Role.OFFICE_MANAGER, Role.OFFICIAL):
-        return qs.filter(office_id=user.office_id)
-    if user.role == Role.PROVINCIAL_ADMIN:
-        return qs.filter(office__province_id=user.province_id)
-    if user.role == Role.ORGANISATION_MANAGER:
-        return qs.filter(pk=user.organisation_id)
-    if user.role == Role.COLLECTOR and user.collector_id:
-        return qs.filter(collectors=user.collector_id)
-    return qs.none()
 
 
 REASON_LABELS_VI = REASON_VI

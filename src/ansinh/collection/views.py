@@ -5,7 +5,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,7 +34,7 @@ from .forms import (
     VisitAssignForm,
     VisitOutcomeForm,
 )
-from .models import Collector, CycleEntry, FollowUpVisit, Notice, ReceiptImport
+from .models import Collector, CycleEntry, FollowUpVisit, Notice, Organisation, ReceiptImport
 
 
 def _office_only(request):
@@ -64,8 +64,12 @@ def home(request):
     user = request.user
     if not services.is_office_staff(user):
         return redirect("collection_my_list")
-    orgs = services.organisations_for(user).annotate(
-        n_collectors=Count("collectors", distinct=True), n_points=Count("points", distinct=True)
+    orgs = (
+        Organisation.objects.restrict(user)
+        .select_related("office")
+        .annotate(
+            n_collectors=Count("collectors", distinct=True), n_points=Count("points", distinct=True)
+        )
     )
     runs = queries.runs_for(user)[:12]
     latest = runs[0] if runs else None
@@ -99,7 +103,9 @@ def organisation_new(request):
 
 @login_required
 def organisation_detail(request, pk):
-    org = get_object_or_404(services.organisations_for(request.user), pk=pk)
+    org = get_object_or_404(
+        Organisation.objects.restrict(request.user).select_related("office"), pk=pk
+    )
     office_staff = services.is_office_staff(request.user)
     kw = {"office": org.office}
     forms = {
@@ -142,9 +148,7 @@ def organisation_detail(request, pk):
 @login_required
 def collector_reassign(request, pk):
     _office_only(request)
-    collector = get_object_or_404(
-        Collector.objects.filter(organisation__in=services.organisations_for(request.user)), pk=pk
-    )
+    collector = get_object_or_404(Collector.objects.restrict(request.user), pk=pk)
     office = collector.organisation.office
     form = ReassignForm(request.POST or None, collector=collector, office=office)
     if request.method == "POST" and form.is_valid():
@@ -222,9 +226,7 @@ def cycle_detail(request, pk):
     for g in groups:
         g["collectors"] = sorted(g["collectors"].values(), key=lambda c: c["collector"].full_name)
         g["chat"] = (
-            queries.chat_message(run, g["organisation"], user=request.user)
-            if g["organisation"]
-            else ""
+            queries.chat_message(run, request.user, g["organisation"]) if g["organisation"] else ""
         )
     return render(
         request,
@@ -247,7 +249,7 @@ def cycle_download(request, pk, kind):
         raise Http404
     org = collector = None
     qs = queries.entries(request.user, run, kind)
-    organisations = services.organisations_for(request.user)
+    organisations = Organisation.objects.restrict(request.user).select_related("office")
     if request.GET.get("collector"):
         collector = get_object_or_404(
             queries.collectors_for(request.user), pk=int_param(request.GET, "collector", 0)
@@ -378,9 +380,9 @@ def my_list(request):
     if run is not None and (collector or user.organisation_id):
         chat = queries.chat_message(
             run,
+            user,
             organisation=user.organisation if not collector else collector.organisation,
             collector=collector,
-            user=user,
         )
     notices = Notice.objects.filter(user=user, read_at__isnull=True)[:5]
     return render(
@@ -439,7 +441,7 @@ def import_new(request):
             user, form.cleaned_data["file"], kind, form.cleaned_data["keep_valid"], run
         )
         return redirect("collection_import", pk=batch.pk)
-    recent = _imports_for(user)[:10]
+    recent = _imports(user)[:10]
     return render(
         request,
         "collection/import_new.html",
@@ -454,29 +456,13 @@ def import_new(request):
     )
 
 
-def _imports_for(user):
-    qs = ReceiptImport.objects.select_related("organisation", "uploaded_by")
-    if user.is_superuser:
-        return qs
-    if user.role == Role.PROVINCIAL_ADMIN:
-        if not user.province_id:
-            return qs.none()
-        return qs.filter(
-            Q(office__province_id=user.province_id)
-            | Q(organisation__office__province_id=user.province_id)
-        )
-    if services.is_office_staff(user):
-        if not user.office_id:
-            return qs.none()
-        return qs.filter(Q(office_id=user.office_id) | Q(organisation__office_id=user.office_id))
-    if user.role == Role.ORGANISATION_MANAGER:
-        return qs.filter(organisation_id=user.organisation_id)
-    return qs.filter(uploaded_by=user)
+def _imports(user):
+    return ReceiptImport.objects.restrict(user).select_related("organisation", "uploaded_by")
 
 
 @login_required
 def import_detail(request, pk):
-    batch = get_object_or_404(_imports_for(request.user), pk=pk)
+    batch = get_object_or_404(_imports(request.user), pk=pk)
     template = "collection/_progress.html" if request.htmx else "collection/import.html"
     rows = batch.rows.all()
     if request.GET.get("all") != "1":

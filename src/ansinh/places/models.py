@@ -76,6 +76,8 @@ class Office(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
 
+    scope_office_path = "pk"
+
     class Meta:
         ordering = ["province_id", "code"]
         verbose_name = _("office")

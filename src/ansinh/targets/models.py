@@ -6,15 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ansinh.accounts.scope import ScopedQuerySet
+
 from .choices import Level, Metric
-
-
-class OfficeTargetQuerySet(models.QuerySet):
-    def restrict(self, user):
-        """Targets of the offices whose area the user's scope covers (see accounts.scope)."""
-        from .queries import visible_offices
-
-        return self.filter(office__in=visible_offices(user))
 
 
 class OfficeTarget(models.Model):
@@ -27,7 +21,8 @@ class OfficeTarget(models.Model):
     )
     set_at = models.DateTimeField(auto_now=True)
 
-    objects = OfficeTargetQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+    scope_office_path = "office"
 
     class Meta:
         ordering = ["office_id", "-year", "metric"]

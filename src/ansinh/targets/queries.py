@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q
 
 from ansinh.accounts.models import Role
-from ansinh.accounts.scope import scope_for
+from ansinh.accounts.scope import restrict
 from ansinh.common.text import add_months
 from ansinh.enrolment.models import ContributionMonth, HiEnrolment, HiStatus, VsiEnrolment
 from ansinh.places.models import Commune, Hamlet, Office, OfficeArea
@@ -33,33 +33,8 @@ _BY = {
 
 
 def visible_offices(user):
-    """The base offices a user may see: office staff their own office (and the base offices
-    under it), the province its offices, a commune leader the office serving the commune
-    today, collection staff their organisation's office.
-
-    Not "any office that ever served one of the user's communes": an office whose area once
-    held a commune (areas change over time) is someone else's office now.
-    """
-    scope = scope_for(user)
-    offices = Office.objects.filter(kind=Office.Kind.BASE)
-    if scope.nothing:
-        return offices.none()
-    if scope.restricted_to_collection:
-        org = user.organisation or (user.collector.organisation if user.collector_id else None)
-        return offices.filter(pk=org.office_id) if org else offices.none()
-    if scope.communes is None:
-        return offices
-    if user.role in (Role.OFFICE_MANAGER, Role.OFFICIAL) and user.office_id:
-        return offices.filter(Q(pk=user.office_id) | Q(parent_id=user.office_id))
-    today = date.today()
-    serving = OfficeArea.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
-        commune_id__in=scope.communes,
-        valid_from__lte=today,
-    ).values("office_id")
-    if user.role == Role.PROVINCIAL_ADMIN:
-        return offices.filter(Q(province_id=user.province_id) | Q(pk__in=serving))
-    return offices.filter(pk__in=serving)
+    """The base offices a user may see (the offices of their scope, see accounts.scope)."""
+    return restrict(Office.objects.filter(kind=Office.Kind.BASE), user)
 
 
 def office_for(user, office_id=None) -> Office | None:

@@ -20,7 +20,7 @@ from ansinh.registry.models import Person
 
 from .. import queries, services
 from ..choices import ListKind, Source
-from ..models import Collector, CycleEntry
+from ..models import Collector, CycleEntry, Organisation
 from .serializers import (
     CycleEntrySerializer,
     CycleRunSerializer,
@@ -110,7 +110,7 @@ class ReceiptCreate(APIView):
         collector_id = None
         if d.get("collector_code"):
             c = Collector.objects.filter(
-                code=d["collector_code"], organisation__in=services.organisations_for(user)
+                code=d["collector_code"], organisation__in=Organisation.objects.restrict(user)
             ).first()
             if c is None or (user.collector_id and c.pk != user.collector_id):
                 return Response(
