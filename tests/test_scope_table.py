@@ -7,11 +7,11 @@ role's row of `SEES`; to cover a new role, add a user to `table_world` and a row
 
 The world (Đồng Tháp, 82, unless said):
 
-| office   | parent | communes it serves   | organisations          | collectors        |
-|----------|--------|----------------------|------------------------|-------------------|
-| child    | parent | Hòa Long, Lai Vung   | post, viettel          | c_post, c_viettel |
-| parent   | -      | Phong Hòa            | ph_post                | c_ph              |
-| far (01) | -      | Hoàn Kiếm (Hà Nội)   | -                      | -                 |
+| office   | parent | communes it serves | organisations | collectors               |
+|----------|--------|--------------------|---------------|--------------------------|
+| child    | parent | Hòa Long, Lai Vung | post, viettel | c_post, c_post2, c_viettel |
+| parent   | -      | Phong Hòa          | ph_post       | c_ph                     |
+| far (01) | -      | Hoàn Kiếm (Hà Nội) | -             | -                        |
 
 People: hl_post (Hòa Long, c_post), hl_viettel (Hòa Long, c_viettel), lv (Lai Vung, no
 collector), ph (Phong Hòa, c_ph), hanoi (Hoàn Kiếm). One cycle run per office of Đồng Tháp,
@@ -76,7 +76,7 @@ _EVERY_PERSON = "hl_post hl_viettel lv ph hanoi"
 _DONG_THAP = {
     "people": "hl_post hl_viettel lv ph",
     "organisations": "post viettel ph_post",
-    "collectors": "c_post c_viettel c_ph",
+    "collectors": "c_post c_post2 c_viettel c_ph",
     "runs": "child parent",
     "lists": "post c_post viettel ph_post",
     "imports": "by_postmgr by_office by_collector by_ph",
@@ -87,7 +87,7 @@ _DONG_THAP = {
 _CHILD_OFFICE = {
     "people": "hl_post hl_viettel lv",
     "organisations": "post viettel",
-    "collectors": "c_post c_viettel",
+    "collectors": "c_post c_post2 c_viettel",
     "runs": "child",
     "lists": "post c_post viettel",
     "imports": "by_postmgr by_office by_collector",
@@ -111,7 +111,7 @@ SEES = {
     "postmgr": {
         "people": "hl_post",
         "organisations": "post",
-        "collectors": "c_post",
+        "collectors": "c_post c_post2",
         "runs": "child",
         "lists": "post c_post",
         "imports": "by_postmgr by_collector",
@@ -175,7 +175,15 @@ def table_world(office, users):
         organisation=ph_post, code="C-PH", full_name="Mai Văn Phong", commune_id=PHONG_HOA
     )
     organisations = {"post": office.post, "viettel": office.viettel, "ph_post": ph_post}
-    collectors = {"c_post": office.collector, "c_viettel": office.other_collector, "c_ph": c_ph}
+    c_post2 = Collector.objects.create(
+        organisation=office.post, code="C-POST-2", full_name="Đỗ Văn Hai", commune_id=LAI_VUNG
+    )
+    collectors = {
+        "c_post": office.collector,
+        "c_post2": c_post2,
+        "c_viettel": office.other_collector,
+        "c_ph": c_ph,
+    }
     people = {
         "hl_post": make_person(office, "Nguyễn Văn Bưu", collector=office.collector),
         "hl_viettel": make_person(office, "Nguyễn Văn Viễn", collector=office.other_collector),

@@ -96,9 +96,9 @@ class Collector(models.Model):
     active = models.BooleanField(_("active"), default=True)
 
     objects = ScopedQuerySet.as_manager()
-    # Collectors see their organisation's collectors (no collector path on purpose).
     scope_office_path = "organisation__office"
     scope_organisation_path = "organisation"
+    scope_collector_path = "pk"  # a collector sees themselves, not the other collectors
 
     class Meta:
         ordering = ["full_name"]

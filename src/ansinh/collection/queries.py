@@ -32,17 +32,7 @@ def runs_for(user):
 def collectors_for(user):
     """The collectors whose lists a user may ask for: those of the organisations the user
     sees and, for a collector, only themselves (another collector's list is outside scope)."""
-    from ansinh.accounts.scope import scope_for
-
-    from .services import organisations_for
-
-    qs = Collector.objects.filter(organisation__in=organisations_for(user))
-    scope = scope_for(user)
-    if scope.nothing:
-        return qs.none()
-    if scope.collector_id is not None:
-        qs = qs.filter(pk=scope.collector_id)
-    return qs.select_related("organisation")
+    return Collector.objects.restrict(user).select_related("organisation")
 
 
 def latest_run(user):

@@ -283,7 +283,7 @@ def cycle_unpaid(request, pk):
     qs = queries.entries(request.user, run, ListKind.UNPAID)
     if request.GET.get("organisation"):
         org = get_object_or_404(
-            services.organisations_for(request.user),
+            Organisation.objects.restrict(request.user),
             pk=int_param(request.GET, "organisation", 0),
         )
         qs = qs.filter(organisation=org)
