@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.test_scope import ROLES, world  # noqa: F401  (the shared six-person world)
+from tests.test_scope_table import ROLES, world  # noqa: F401  (the shared six-person world)
 
 #: Names whose GET is not a page of the project.
 SKIP = {"logout", "set_language"}

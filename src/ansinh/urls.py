@@ -6,7 +6,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("ansinh.web.urls")),
-    path("", include("ansinh.places.urls")),
     path("", include("ansinh.registry.urls")),
     path("", include("ansinh.enrolment.urls")),
     path("", include("ansinh.counselling.urls")),

@@ -8,7 +8,7 @@ from io import BytesIO
 from django.template.loader import render_to_string
 
 from ansinh.common.excel import build_workbook, workbook_response
-from ansinh.reports.text import num, pct, vi_date
+from ansinh.common.notation import num, pct, vi_date
 
 from .choices import ACTIVITY_VI, REFUSAL_VI, Outcome
 

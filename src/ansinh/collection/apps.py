@@ -7,4 +7,12 @@ class CollectionConfig(AppConfig):
     verbose_name = _("Collection")
 
     def ready(self):
+        from ansinh.enrolment.signals import vsi_paid
+
         from . import sql  # noqa: F401  (registers the anyof lookup)
+        from .services import resolve_paid_visits
+
+        def on_vsi_paid(sender, enrolment_ids, on, **kwargs):
+            resolve_paid_visits(enrolment_ids, on=on)
+
+        vsi_paid.connect(on_vsi_paid, dispatch_uid="collection.resolve_paid_visits")

@@ -5,17 +5,59 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
+from ansinh.accounts.audit import history
 from ansinh.common.rule_errors import QUOTE_DATE_ERRORS, date_error, income_error, payback_error
-from ansinh.enrolment.queries import contribution_history
+from ansinh.enrolment.queries import (
+    contribution_history,
+    person_enrolments,
+    person_receipts,
+    timeline,
+)
 from ansinh.enrolment.services import support_months_used
 from ansinh.parameters.table import current_table
 from ansinh.registry.models import Person
+from ansinh.registry.queries import support_history
 from ansinh.rules.hi import hi_quote, household_quote
 from ansinh.rules.months import Month
 from ansinh.rules.vsi import IncomeOutOfRange, PaybackNotAllowed, income_bounds, vsi_method_quote
 
 from .forms import HiQuoteForm, HouseholdJoinForm, LeavingJobForm, VsiQuoteForm
-from .outlook import LeavingJobCase, compare_leaving_job, compare_person, leaving_job_history
+from .outlook import (
+    LeavingJobCase,
+    compare_leaving_job,
+    compare_person,
+    leaving_job_history,
+    person_outlook,
+)
+
+
+@login_required
+def person_detail(request, pk):
+    """The participant's file: household, support, enrolments, receipts, the month-by-month
+    timeline and the pension outlook (registry, enrolment and counselling together)."""
+    person = get_object_or_404(
+        Person.objects.restrict(request.user).select_related(
+            "commune__province", "hamlet", "household", "collector__organisation"
+        ),
+        pk=pk,
+    )
+    months = contribution_history(person)
+    vsi, hi = person_enrolments(person)
+    context = {
+        "person": person,
+        "members": person.household.members.order_by("household_order") if person.household else [],
+        "support": support_history(person),
+        "vsi_enrolments": vsi,
+        "hi_enrolments": hi,
+        "receipts": person_receipts(person),
+        "timeline": timeline(months),
+        "outlook": person_outlook(person, months),
+        "compulsory": person.compulsory_periods.all(),
+        "duplicates": person.likely_duplicates().restrict(request.user),
+        "duplicate_count": person.likely_duplicates().count(),
+        "audit": history(person)[:20],
+    }
+    return render(request, "registry/person_detail.html", context)
 
 
 @login_required

@@ -53,7 +53,7 @@ def build_demo(*, small=False, seed=2025, today: date | None = None, log=print) 
     from ansinh.collection.demo import build_history
 
     counts.update(build_history(office, today=today, seed=seed, log=step))
-    from ansinh.campaigns.demo import build_campaign_demo
+    from .campaigns import build_campaign_demo
 
     counts.update(build_campaign_demo(office, today=today, seed=seed, log=step))
     from ansinh.common.text import add_months

@@ -3,9 +3,12 @@
 from dataclasses import dataclass
 from datetime import date
 
+from ansinh.accounts.scope import scope_for
+from ansinh.registry.models import Person
 from ansinh.rules.months import Month, iter_months
 from ansinh.rules.pension import ContributionMonth as RuleMonth
 
+from .filtersets import ParticipantFilter, with_enrolment_columns
 from .models import ContributionMonth, HiEnrolment, HiStatus, Receipt, VsiEnrolment, VsiStatus
 
 
@@ -105,3 +108,11 @@ def hi_joining_quote(household, joining: int, period_months: int, on: date):
         enrolled=len(members) if card_end else 0,
     )
     return quote, card_end
+
+
+def participants(user, params=None):
+    """The participant list a user may see, filtered; the page and the export both use it."""
+    base = with_enrolment_columns(
+        Person.objects.restrict(user).select_related("commune", "hamlet", "collector")
+    ).order_by("commune_id", "hamlet__name", "name_folded", "id")
+    return ParticipantFilter(params, queryset=base, communes=scope_for(user).communes)

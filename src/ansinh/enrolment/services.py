@@ -39,7 +39,7 @@ from .models import (
     VsiStatus,
 )
 from .queries import hi_card_end
-from .signals import enrolled
+from .signals import enrolled, vsi_paid
 
 
 def split_total(total: int, months: int) -> list[int]:
@@ -343,9 +343,7 @@ def record_vsi_receipt(user, enrolment: VsiEnrolment, data: ReceiptInput) -> Rec
         enrolment.status, enrolment.status_since = VsiStatus.ACTIVE, data.paid_on
     audited_save(enrolment, user)
     # Follow-up visits for this person resolve themselves once the overdue month is paid.
-    from ansinh.collection.services import resolve_paid_visits
-
-    resolve_paid_visits([enrolment.pk], on=data.paid_on)
+    vsi_paid.send(sender=VsiEnrolment, enrolment_ids=[enrolment.pk], on=data.paid_on)
     return receipt
 
 
@@ -472,11 +470,8 @@ def _check_receipt_basics(data: ReceiptInput) -> None:
 def _organisation_of(collector_id):
     if not collector_id:
         return None
-    from ansinh.collection.models import Collector
-
-    return (
-        Collector.objects.filter(pk=collector_id).values_list("organisation_id", flat=True).first()
-    )
+    collectors = Receipt._meta.get_field("collector").related_model._default_manager
+    return collectors.filter(pk=collector_id).values_list("organisation_id", flat=True).first()
 
 
 def this_month() -> Month:

@@ -3,6 +3,8 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("participants/", views.participant_list, name="participant_list"),
+    path("participants/export.xlsx", views.participant_export, name="person_export"),
     path("persons/<int:pk>/vsi/", views.vsi_enrol, name="vsi_enrol"),
     path("persons/<int:pk>/vsi/quote/", views.vsi_quote_live, name="vsi_quote_live"),
     path("vsi/<int:pk>/receipt/", views.vsi_receipt, name="vsi_receipt"),

@@ -8,19 +8,20 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ansinh.common import qr
+from ansinh.common.forms import add_errors
 from ansinh.common.params import int_param
 from ansinh.common.rule_errors import QUOTE_DATE_ERRORS, date_error, income_error, payback_error
 from ansinh.common.text import add_months
 from ansinh.common.widgets import MonthField
 from ansinh.parameters.table import income_floor
 from ansinh.registry.models import Household, Person
-from ansinh.registry.views import _add_errors
 from ansinh.rules.vsi import IncomeOutOfRange, PaybackNotAllowed
 
 from . import services
+from .exports import participants_workbook
 from .forms import HiEnrolForm, ReceiptForm, VsiEnrolForm, VsiReceiptForm
 from .models import HiEnrolment, HiStatus, PaymentMethod, Receipt, VsiEnrolment
-from .queries import hi_joining_quote
+from .queries import hi_joining_quote, participants
 
 
 def _person(request, pk):
@@ -60,7 +61,7 @@ def vsi_enrol(request, pk):
                 request.user, person, c["income"], c["method"], c["start"], c["lump_years"] or 0
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Enrolled in voluntary social insurance."))
             return redirect("person_detail", pk=person.pk)
@@ -117,7 +118,7 @@ def hi_enrol(request, pk):
                 request.user, household, persons, form.cleaned_data["period_months"], date.today()
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Enrolled in household health insurance."))
             return redirect("household_detail", pk=household.pk)
@@ -171,7 +172,7 @@ def vsi_receipt(request, pk):
                 ),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             enrolment.refresh_from_db()
             messages.success(
@@ -245,7 +246,7 @@ def hi_receipt(request, pk):
                 services.ReceiptInput(number=c["number"], paid_on=c["paid_on"], months=c["months"]),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Receipt %(n)s recorded.") % {"n": receipt.number})
             return redirect("household_detail", pk=household.pk)
@@ -274,3 +275,24 @@ def receipt_detail(request, pk):
             "lookup_url": url,
         },
     )
+
+
+@login_required
+def participant_list(request):
+    from django.core.paginator import Paginator
+
+    filterset = participants(request.user, request.GET or None)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registry/participant_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def participant_export(request):
+    filterset = participants(request.user, request.GET or None)
+    return participants_workbook(request.user, filterset.qs)

@@ -49,15 +49,3 @@ def groups_on(person, on) -> list[str]:
 
 def support_history(person):
     return SupportMembership.objects.filter(person=person).order_by("-valid_from")
-
-
-def participants(user, params=None):
-    """The participant list a user may see, filtered; the page and the export both use it."""
-    from ansinh.accounts.scope import scope_for
-
-    from .filtersets import ParticipantFilter, with_enrolment_columns
-
-    base = with_enrolment_columns(
-        Person.objects.restrict(user).select_related("commune", "hamlet", "collector")
-    ).order_by("commune_id", "hamlet__name", "name_folded", "id")
-    return ParticipantFilter(params, queryset=base, communes=scope_for(user).communes)

@@ -4,10 +4,7 @@ from . import views
 
 urlpatterns = [
     path("persons/", views.person_search, name="person_search"),
-    path("participants/", views.participant_list, name="participant_list"),
-    path("participants/export.xlsx", views.participant_export, name="person_export"),
     path("persons/new/", views.person_create, name="person_create"),
-    path("persons/<int:pk>/", views.person_detail, name="person_detail"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("persons/<int:pk>/compulsory/", views.compulsory_add, name="compulsory_add"),
     path("persons/<int:pk>/support/", views.support_add, name="support_add"),

@@ -4,20 +4,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from ansinh.accounts.audit import history
 from ansinh.accounts.scope import scope_for
-from ansinh.counselling.outlook import person_outlook
-from ansinh.enrolment.queries import (
-    contribution_history,
-    person_enrolments,
-    person_receipts,
-    timeline,
-)
+from ansinh.common.forms import add_errors
 
 from . import services
 from .forms import CompulsoryPeriodForm, PersonForm, SupportGroupForm
 from .models import Household, Person
-from .queries import search_persons, support_history
+from .queries import search_persons
 
 
 def _scoped_person(request, pk):
@@ -38,28 +31,6 @@ def person_search(request):
 
 
 @login_required
-def person_detail(request, pk):
-    person = _scoped_person(request, pk)
-    months = contribution_history(person)
-    vsi, hi = person_enrolments(person)
-    context = {
-        "person": person,
-        "members": person.household.members.order_by("household_order") if person.household else [],
-        "support": support_history(person),
-        "vsi_enrolments": vsi,
-        "hi_enrolments": hi,
-        "receipts": person_receipts(person),
-        "timeline": timeline(months),
-        "outlook": person_outlook(person, months),
-        "compulsory": person.compulsory_periods.all(),
-        "duplicates": person.likely_duplicates().restrict(request.user),
-        "duplicate_count": person.likely_duplicates().count(),
-        "audit": history(person)[:20],
-    }
-    return render(request, "registry/person_detail.html", context)
-
-
-@login_required
 def person_create(request):
     if not request.user.edits_registry:
         raise PermissionDenied
@@ -75,7 +46,7 @@ def person_create(request):
                 household_id=form.cleaned_data.get("household_id"),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             dup = person.likely_duplicates().count()
             if dup:
@@ -114,7 +85,7 @@ def compulsory_add(request, pk):
         try:
             services.add_compulsory_period(request.user, person, form.save(commit=False))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Compulsory period added."))
             return redirect("person_detail", pk=person.pk)
@@ -149,37 +120,3 @@ def household_detail(request, pk):
     return render(
         request, "registry/household_detail.html", {"household": household, "members": members}
     )
-
-
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-@login_required
-def participant_list(request):
-    from django.core.paginator import Paginator
-
-    from .queries import participants
-
-    filterset = participants(request.user, request.GET or None)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "registry/participant_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
-    )
-
-
-@login_required
-def participant_export(request):
-    from .exports import participants_workbook
-    from .queries import participants
-
-    filterset = participants(request.user, request.GET or None)
-    return participants_workbook(request.user, filterset.qs)

@@ -2,10 +2,10 @@
 
 from ansinh.campaigns.choices import MEMBER_ROLE_VI
 from ansinh.common.excel import build_workbook, workbook_response
+from ansinh.common.notation import vi_date
 
 from .period import headline
 from .queries import OfficeFigures
-from .text import vi_date
 
 
 def _pct(value):

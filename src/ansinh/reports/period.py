@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from ansinh.common.notation import num, pct, vi_date
+
 from .queries import OfficeFigures
-from .text import num, pct, vi_date
 
 
 def _when(on: date) -> str:

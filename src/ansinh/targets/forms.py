@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.common.widgets import DateInput
+from ansinh.places.models import Hamlet
 
 from .choices import Metric
 
@@ -37,3 +38,10 @@ class GrowthForm(forms.Form):
 
 class PopulationForm(forms.Form):
     file = forms.FileField(label=_("Population file (CSV or XLSX)"))
+
+
+class HamletForm(forms.ModelForm):
+    class Meta:
+        model = Hamlet
+        fields = ["commune", "name", "population", "working_age_population"]
+        labels = {"commune": _("Commune"), "name": _("Hamlet name")}

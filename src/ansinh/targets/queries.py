@@ -17,7 +17,7 @@ from ansinh.accounts.models import Role
 from ansinh.accounts.scope import restrict
 from ansinh.common.text import add_months
 from ansinh.enrolment.models import ContributionMonth, HiEnrolment, HiStatus, VsiEnrolment
-from ansinh.places.models import Commune, Hamlet, Office, OfficeArea
+from ansinh.places.models import Commune, Hamlet, Office
 
 from .choices import Level, Metric
 from .models import OfficeTarget, TargetShare
@@ -278,3 +278,25 @@ def growth_between(user, office, metric: str, start: date, end: date) -> Growth:
 def office_targets(user, office, year: int) -> dict[str, OfficeTarget]:
     rows = OfficeTarget.objects.restrict(user).filter(office=office, year=year)
     return {t.metric: t for t in rows}
+
+
+def communes_with_counts(user, communes, on: date | None = None):
+    """The communes with their hamlets, registered people and VSI participants on `on`.
+
+    VSI participants are `targets.queries.metric_count`'s (contributions covering the
+    month), so this page, the dashboard and the report to the province agree; an enrolment
+    that is "active" but unpaid is not a participant.
+    """
+    on = on or date.today()
+    rows = list(
+        Commune.objects.filter(code__in=communes)
+        .annotate(
+            hamlet_count=Count("hamlets", distinct=True),
+            person_count=Count("persons", distinct=True),
+        )
+        .order_by("name")
+    )
+    vsi = metric_count(user, Metric.VSI, on, by="commune", communes=[c.code for c in rows])
+    for c in rows:
+        c.vsi_active = vsi.get(c.code, 0)
+    return rows

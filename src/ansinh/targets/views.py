@@ -3,17 +3,22 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ansinh.accounts.models import Role
+from ansinh.accounts.scope import scope_for
 from ansinh.common.excel import build_workbook, workbook_response
 from ansinh.common.params import QueryParams
+from ansinh.places.models import Commune
+from ansinh.places.queries import hamlets_of, office_areas
 
 from . import queries, services
 from .choices import Level, Metric
-from .forms import GrowthForm, PopulationForm, SplitForm, TargetForm
+from .forms import GrowthForm, HamletForm, PopulationForm, SplitForm, TargetForm
 from .models import OfficeTarget
 from .population import HAMLET_HEADERS, HAMLET_TITLES, HEADERS, TITLES, parse_population
 
@@ -218,3 +223,37 @@ def population_upload(request):
         )
         messages.success(request, done % {"n": n})
     return redirect(back)
+
+
+@login_required
+def office_detail(request):
+    """The user's office: its names over time, the communes it serves, hamlets and counts."""
+    office = request.user.office
+    communes = scope_for(request.user).communes
+    if office is None or communes is None:
+        raise PermissionDenied(_("Your account is not attached to an office."))
+    can_edit = request.user.is_superuser or request.user.role == Role.OFFICE_MANAGER
+    form = HamletForm(request.POST or None)
+    form.fields["commune"].queryset = Commune.objects.filter(code__in=communes)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    form.save()
+            except IntegrityError:
+                form.add_error("name", _("This hamlet already exists in the commune."))
+            else:
+                messages.success(request, _("Hamlet added."))
+                return redirect("office_detail")
+    context = {
+        "office": office,
+        "names": office.names.order_by("valid_from"),
+        "areas": office_areas(office),
+        "communes": queries.communes_with_counts(request.user, communes),
+        "hamlets": hamlets_of(communes),
+        "form": form,
+        "can_edit": can_edit,
+    }
+    return render(request, "targets/office_detail.html", context)

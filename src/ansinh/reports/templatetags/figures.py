@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from ansinh.reports.text import num, pct, signed
+from ansinh.common.notation import num, pct, signed
 
 register = template.Library()
 

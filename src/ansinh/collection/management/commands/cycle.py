@@ -55,12 +55,10 @@ class Command(BaseCommand):
                 )
             if not results:
                 self.stdout.write("no office with collection organisations")
-            # The cycle suspends people: the dashboard's figures for the month and the one
-            # before (reports.figures; not timed as part of the cycle).
-            from ansinh.reports.figures import refresh
+            # The cycle suspends people: the reports app refreshes its figures (signals.py).
+            from ansinh.collection.signals import cycle_command_done
 
-            for m in (month - 1, month):
-                refresh(m.first_day())
+            cycle_command_done.send(sender=Command, month=month)
         else:
             month = month or (Month.of(date.today()) - 1)
             sent = services.remind_missing_reasons(month)

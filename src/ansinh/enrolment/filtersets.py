@@ -4,10 +4,10 @@ import django_filters
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from ansinh.enrolment.models import HiEnrolment, VsiEnrolment, VsiStatus
 from ansinh.places.models import Commune, Hamlet
+from ansinh.registry.models import Person
 
-from .models import Person
+from .models import HiEnrolment, VsiEnrolment, VsiStatus
 
 
 def with_enrolment_columns(queryset):

@@ -15,17 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from ansinh.accounts.models import User
-from ansinh.collection.models import Collector
-from ansinh.enrolment.models import HiEnrolment, VsiEnrolment
-from ansinh.places.models import Hamlet
-from ansinh.registry.models import Person
-from ansinh.targets.choices import Level, Metric
-from ansinh.targets.models import OfficeTarget, TargetShare
-from ansinh.targets.queries import metric_count, office_communes
-
-from . import services
-from .choices import ActivityKind, MemberRole, Outcome, RefusalReason, Scheme
-from .models import (
+from ansinh.campaigns import services
+from ansinh.campaigns.choices import ActivityKind, MemberRole, Outcome, RefusalReason, Scheme
+from ansinh.campaigns.models import (
     Campaign,
     CommunicationActivity,
     Group,
@@ -35,6 +27,15 @@ from .models import (
     Recruitment,
     Visit,
 )
+from ansinh.collection.models import Collector
+from ansinh.enrolment.models import HiEnrolment, VsiEnrolment
+from ansinh.places.models import Hamlet
+from ansinh.registry.models import Person
+from ansinh.targets.choices import Level, Metric
+from ansinh.targets.models import OfficeTarget, TargetShare
+from ansinh.targets.queries import metric_count, office_communes
+
+from .names import mobile_phone, person_name
 
 
 def _split(total: int, weights: dict) -> dict:
@@ -113,8 +114,6 @@ def build_campaign_demo(office, today: date | None = None, seed: int = 2025, log
     log(f"targets: {n}")
 
     # Mobilisers: the collectors, plus staff, commune officials and hamlet collaborators.
-    from ansinh.demo.names import mobile_phone, person_name
-
     collectors = list(
         Collector.objects.filter(organisation__office=office, active=True).select_related(
             "organisation"
