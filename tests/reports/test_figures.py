@@ -63,7 +63,7 @@ def test_summary_equals_metric_count_every_day(population, users):
     communes = [HOA_LONG, LAI_VUNG]
     start = add_months(THIS, -3)
     days = list(_days(start, 5))  # three closed months, this one, and next
-    counter = figures.Counter(manager, communes, days)
+    counter = figures.SummaryCounts(manager, communes, days)
     for on in days:
         for metric in (Metric.VSI, Metric.HI, Metric.VSI_NEW, Metric.HI_NEW):
             want = metric_count(manager, metric, on, communes=communes)
@@ -87,11 +87,11 @@ def test_stale_rows_are_refreshed_settled_months_are_not(population, users, sett
     settings.FIGURES_FRESH_SECONDS = 60
     manager = users["manager"]
     old = add_months(THIS, -3)
-    figures.Counter(manager, [HOA_LONG], [TODAY, old])
+    figures.SummaryCounts(manager, [HOA_LONG], [TODAY, old])
     long_ago = timezone.now() - timedelta(days=1)
     CommuneMonth.objects.update(refreshed_at=long_ago)
     before = {r.month: r.refreshed_at for r in CommuneMonth.objects.filter(commune=HOA_LONG)}
-    figures.Counter(manager, [HOA_LONG], [TODAY, old])
+    figures.SummaryCounts(manager, [HOA_LONG], [TODAY, old])
     after = {r.month: r.refreshed_at for r in CommuneMonth.objects.filter(commune=HOA_LONG)}
     assert after[THIS] > before[THIS]  # this month may still change: refreshed
     # Three months back was refreshed a day ago, after the month after it closed: settled.
@@ -101,20 +101,20 @@ def test_stale_rows_are_refreshed_settled_months_are_not(population, users, sett
 def test_new_payment_shows_after_the_fresh_window(office, users, settings):
     settings.FIGURES_FRESH_SECONDS = 60
     manager = users["manager"]
-    assert figures.Counter(manager, [HOA_LONG], [TODAY]).count(Metric.VSI, TODAY) == 0
+    assert figures.SummaryCounts(manager, [HOA_LONG], [TODAY]).count(Metric.VSI, TODAY) == 0
     paying_participant(office, users["official"], "Mới", start=THIS, months=1)
     # Within the window the summary is not recomputed ...
-    assert figures.Counter(manager, [HOA_LONG], [TODAY]).count(Metric.VSI, TODAY) == 0
+    assert figures.SummaryCounts(manager, [HOA_LONG], [TODAY]).count(Metric.VSI, TODAY) == 0
     CommuneMonth.objects.update(refreshed_at=timezone.now() - timedelta(seconds=61))
     # ... after it, it is.
-    assert figures.Counter(manager, [HOA_LONG], [TODAY]).count(Metric.VSI, TODAY) == 1
+    assert figures.SummaryCounts(manager, [HOA_LONG], [TODAY]).count(Metric.VSI, TODAY) == 1
 
 
 def test_collection_staff_are_counted_live(office, users, population):
     collector = users.get("collector")
     if collector is None:
         pytest.skip("no collector user in the fixture")
-    counter = figures.Counter(collector, [HOA_LONG, LAI_VUNG], [TODAY])
+    counter = figures.SummaryCounts(collector, [HOA_LONG, LAI_VUNG], [TODAY])
     assert counter.live
     assert counter.count(Metric.VSI, TODAY) == metric_count(
         collector, Metric.VSI, TODAY, communes=[HOA_LONG, LAI_VUNG]

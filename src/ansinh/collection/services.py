@@ -18,7 +18,7 @@ from ansinh.enrolment.models import Receipt, VsiEnrolment
 from ansinh.registry.models import Person
 from ansinh.rules.months import Month
 
-from .choices import REASON_VI, ListKind, ReasonCode, Source, VisitOutcome, VisitStatus
+from .choices import ListKind, ReasonCode, Source, VisitOutcome, VisitStatus
 from .cycle import reasons_due
 from .models import (
     Collector,
@@ -275,9 +275,6 @@ def reassign_persons(
         from_collector.active = False
         audited_save(from_collector, user)
     return len(ids)
-
-
-REASON_LABELS_VI = REASON_VI
 
 
 # -- imports --------------------------------------------------------------------------------

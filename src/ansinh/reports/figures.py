@@ -4,7 +4,7 @@ Excel export, the period report and the home page.
 `targets.queries.metric_count` stays the definition of a participant on a date (decision
 0010); `refresh` stores, per commune and month, what it would say for every day of the
 month, with set-based grouped queries (one scan per figure, never a loop over people), and
-`Counter` answers `metric_count`'s questions from the stored rows. The two are held equal
+`SummaryCounts` answers `metric_count`'s questions from the stored rows. The two are held equal
 by tests (tests/reports/test_figures.py), day by day.
 
 Freshness (decision 0013): a row is refreshed on demand when it is missing, or when it may
@@ -243,7 +243,7 @@ def ensure(communes: list[str] | None, months: Iterable[date]) -> dict:
 # -- reading ----------------------------------------------------------------------------
 
 
-class Counter:
+class SummaryCounts:
     """`metric_count(user, metric, on, by="commune" | None, communes=...)` for many dates,
     answered from the summary when the user's scope is a set of communes (or everything),
     and from `metric_count` itself otherwise (collection staff: a few hundred people)."""

@@ -27,7 +27,7 @@ from ansinh.targets.queries import (
     percent,
 )
 
-from .figures import Counter
+from .figures import SummaryCounts
 
 TOP = 5
 
@@ -266,8 +266,8 @@ def office_figures(user, office, on: date, baseline: date | None = None, series=
     codes = [c.code for c in communes]
     targets = office_targets(user, office, year)
     points = _series_points(on) if series else []
-    # Every count below is metric_count's, read from the figures summary (figures.Counter).
-    counter = Counter(user, codes, [on, baseline, *points])
+    # Every count below is metric_count's, read from the figures summary (figures.SummaryCounts).
+    counter = SummaryCounts(user, codes, [on, baseline, *points])
 
     def whole(metric, label):
         count = counter.count(metric, on)

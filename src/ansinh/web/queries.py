@@ -24,11 +24,11 @@ def live_home_figures(user, today: date) -> dict:
 
 
 def home_figures(user, today: date) -> dict:
-    from ansinh.reports.figures import Counter
+    from ansinh.reports.figures import SummaryCounts
 
     if today != date.today():
         return live_home_figures(user, today)
-    counter = Counter(user, None, [today])
+    counter = SummaryCounts(user, None, [today])
     if counter.live:
         return live_home_figures(user, today)
     return {

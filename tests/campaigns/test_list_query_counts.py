@@ -1,4 +1,4 @@
-"""Review: list pages run a fixed number of queries, whatever the number of rows."""
+"""List pages run a fixed number of queries, whatever the number of rows."""
 
 from datetime import date, timedelta
 

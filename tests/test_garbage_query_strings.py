@@ -1,4 +1,4 @@
-"""Review: every page answers garbage query strings (and dates the parameters table does not
+"""Every page answers garbage query strings (and dates the parameters table does not
 cover) with 200, 400 or 404, never a 500, for every demo role."""
 
 from datetime import date

@@ -1,4 +1,5 @@
-"""Fixes found in review: roles, scope of imports, API collector codes, garbage parameters."""
+"""Collection guards: who may report a reason, whose imports and collector codes a user
+reaches, garbage parameters, and the cycle's suspensions in the audit log."""
 
 import io
 from datetime import date

@@ -1,4 +1,4 @@
-"""Review: the office page counts VSI participants per commune as the dashboard does (one
+"""The office page counts VSI participants per commune as the dashboard does (one
 definition of "a participant on a date": targets.queries.metric_count)."""
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""Review: legal figures come from the parameters table, never from code."""
+"""Legal figures come from the parameters table, never from code."""
 
 from datetime import date
 

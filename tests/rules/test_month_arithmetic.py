@@ -1,4 +1,4 @@
-"""Review: month arithmetic on dates has one implementation (rules.months); the web helpers
+"""Month arithmetic on dates has one implementation (rules.months); the web helpers
 and the HI card rule use it."""
 
 from datetime import date
