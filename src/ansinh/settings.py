@@ -189,6 +189,14 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("ANSINH_FROM_EMAIL", "ansinh@localhost")
 
+# The office's monthly practice, not law (decision 0017), so settings and not parameters: the
+# due and unpaid lists go out on the 25th, the organisations' reasons are due by the 20th of
+# the next month. (Keep the cron lines of the README on the same days.)
+CYCLE_DAY = int(os.environ.get("ANSINH_CYCLE_DAY", "25"))
+REASONS_DUE_DAY = int(os.environ.get("ANSINH_REASONS_DUE_DAY", "20"))
+if not (1 <= CYCLE_DAY <= 28 and 1 <= REASONS_DUE_DAY <= 28):
+    raise ValueError("ANSINH_CYCLE_DAY and ANSINH_REASONS_DUE_DAY are days 1 to 28")
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
 
 LOGGING = {

@@ -44,7 +44,7 @@ def _years_ago(today: date, months: int) -> date:
 
 
 def _open_vsi():
-    return VsiEnrolment.objects.filter(person=OuterRef("pk")).exclude(status="stopped")
+    return VsiEnrolment.objects.open().filter(person=OuterRef("pk"))
 
 
 def hi_without_vsi(user, today: date | None = None):

@@ -26,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -48,8 +49,9 @@ from .choices import ListKind
 from .models import CycleEntry, CycleList, CycleQuote, CycleRun
 from .sql import AddMonths, MonthIndex, can_stream, stream_insert
 
-CYCLE_DAY = 25
-REASONS_DUE_DAY = 20
+#: Office practice (settings, decision 0017): the lists' day, and the reasons' day next month.
+CYCLE_DAY = settings.CYCLE_DAY
+REASONS_DUE_DAY = settings.REASONS_DUE_DAY
 REMIND_DAY = 18
 MAX_OVERDUE_MONTHS = 12
 PERIODIC = ("1", "3", "6", "12")
@@ -61,7 +63,8 @@ def issue_date(month: Month) -> date:
 
 
 def reasons_due(month: Month) -> date:
-    """Reasons for a cycle's unpaid list are due by the 20th of the next month."""
+    """Reasons for a cycle's unpaid list are due by the 20th of the next month (the
+    REASONS_DUE_DAY setting)."""
     nxt = month + 1
     return date(nxt.year, nxt.month, REASONS_DUE_DAY)
 

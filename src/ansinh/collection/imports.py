@@ -467,7 +467,7 @@ class _Validator:
         enrolments = {
             e["person_id"]: e
             for e in _dicts(
-                VsiEnrolment.objects.filter(person_id__anyof=person_ids, is_open=True),
+                VsiEnrolment.objects.open().filter(person_id__anyof=person_ids),
                 "id",
                 "person_id",
                 "income",

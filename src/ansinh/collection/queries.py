@@ -13,7 +13,7 @@ from ansinh.enrolment.models import ContributionMonth
 from ansinh.rules.months import Month
 
 from .choices import ListKind, ReasonCode, VisitStatus
-from .cycle import reasons_due
+from .cycle import issue_date, reasons_due
 from .models import (
     Collector,
     CycleEntry,
@@ -125,7 +125,7 @@ def chat_message(run, user, organisation=None, collector=None) -> str:
     nxt = month + 1
     lines = [
         f"📋 {run.office.name_on(run.month)} gửi {who}: danh sách BHXH tự nguyện "
-        f"ngày {run.month.replace(day=25):%d/%m/%Y}.",
+        f"ngày {issue_date(month):%d/%m/%Y}.",
         f"• Đến hạn đóng tháng {nxt.month:02d}/{nxt.year}: {due.get('n', 0)} người, "
         f"số tiền {money(due.get('total') or 0)}.",
         f"• Chưa đóng tháng {month.month - 1 or 12:02d}/"

@@ -7,7 +7,9 @@ always show the same figures.
 from dataclasses import dataclass
 from datetime import date
 
+from ansinh.enrolment.queries import open_vsi
 from ansinh.parameters.table import current_table
+from ansinh.registry.queries import groups_on
 from ansinh.rules.months import Month
 from ansinh.rules.pension import (
     ContributionMonth,
@@ -33,15 +35,12 @@ class Outlook:
 
 def person_outlook(person, history: list[ContributionMonth], today: date | None = None) -> Outlook:
     """Years counted so far, the retirement month, and the pension if they keep paying."""
-    from ansinh.enrolment.models import VsiStatus
-    from ansinh.registry.queries import groups_on
-
     table = current_table()
     today_month = Month.of(today or date.today())
     born = Month.of(person.birth_date)
     ret = retirement(person.sex, born, table)
     now = assess(table, person.sex, born, history, today_month)
-    enrolment = person.vsi_enrolments.exclude(status=VsiStatus.STOPPED).first()
+    enrolment = open_vsi(person)
     start = max([today_month] + [h.month + 1 for h in history[-1:]])
     income = at_least_minimum(table, enrolment.income if enrolment else 0, start)
     projection = None
@@ -104,8 +103,6 @@ def compare_person(
     person, history: list[ContributionMonth], income: int, today: date | None = None
 ):
     """The same comparison for a registered person, on their real contribution history."""
-    from ansinh.registry.queries import groups_on
-
     table = current_table()
     today_month = Month.of(today or date.today())
     start = max([today_month] + [h.month + 1 for h in history[-1:]])

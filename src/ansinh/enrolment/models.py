@@ -41,6 +41,13 @@ class StopReason(models.TextChoices):
     DIED = "died", _("Died")
 
 
+class VsiEnrolmentQuerySet(ScopedQuerySet):
+    def open(self):
+        """The open VSI enrolments (not stopped: active or suspended), the one definition;
+        a person has at most one (`one_open_vsi_enrolment_per_person`)."""
+        return self.filter(is_open=True)
+
+
 class VsiEnrolment(models.Model):
     person = models.ForeignKey(
         "registry.Person", on_delete=models.PROTECT, related_name="vsi_enrolments"
@@ -77,7 +84,7 @@ class VsiEnrolment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = VsiEnrolmentQuerySet.as_manager()
     scope_person_path = "person__"
 
     class Meta:

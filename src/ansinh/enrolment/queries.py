@@ -9,7 +9,7 @@ from ansinh.rules.months import Month, iter_months
 from ansinh.rules.pension import ContributionMonth as RuleMonth
 
 from .filtersets import ParticipantFilter, with_enrolment_columns
-from .models import ContributionMonth, HiEnrolment, HiStatus, Receipt, VsiEnrolment, VsiStatus
+from .models import ContributionMonth, HiEnrolment, HiStatus, Receipt, VsiEnrolment
 
 
 def contribution_history(person) -> list[RuleMonth]:
@@ -63,7 +63,8 @@ def timeline(history: list[RuleMonth], until: date | None = None) -> list[Timeli
 
 
 def open_vsi(person) -> VsiEnrolment | None:
-    return person.vsi_enrolments.exclude(status=VsiStatus.STOPPED).first()
+    """The person's open VSI enrolment, if any (`VsiEnrolment.objects.open()`)."""
+    return VsiEnrolment.objects.open().filter(person=person).first()
 
 
 def person_enrolments(person):

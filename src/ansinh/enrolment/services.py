@@ -171,7 +171,7 @@ def enrol_vsi(
         check_income(current_table(), income, start)
     except IncomeOutOfRange as exc:
         raise ValidationError({"income": income_error(exc)})
-    if person.vsi_enrolments.exclude(status=VsiStatus.STOPPED).exists():
+    if VsiEnrolment.objects.open().filter(person=person).exists():
         raise ValidationError(
             _("%(name)s already has an open voluntary social insurance enrolment.")
             % {"name": person.full_name}

@@ -14,7 +14,7 @@ from rest_framework.exceptions import PermissionDenied as ApiDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ansinh.enrolment.models import VsiEnrolment, VsiStatus
+from ansinh.enrolment.queries import open_vsi
 from ansinh.enrolment.services import ReceiptInput, record_vsi_receipt
 from ansinh.registry.models import Person
 
@@ -99,9 +99,7 @@ class ReceiptCreate(APIView):
                 {"si_code": ["No participant with this code in your area."]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        enrolment = (
-            VsiEnrolment.objects.filter(person=person).exclude(status=VsiStatus.STOPPED).first()
-        )
+        enrolment = open_vsi(person)
         if enrolment is None:
             return Response(
                 {"si_code": ["No open voluntary social insurance enrolment."]},
