@@ -23,11 +23,11 @@ committed per batch, so a page can poll it.
 Phase 2 (write), in one transaction: per range of staged lines, one UPDATE of paid_through
 per enrolment (which locks it and checks it is still open and unpaid), INSERT ... SELECT the
 receipts, INSERT ... SELECT their contribution months (split as
-enrolment.services.split_total does); then visits resolved and one audit entry. On
-PostgreSQL, outside a caller's transaction, the phases overlap (decision 0015): a lookup
-thread reads batch k+1 while batch k is judged and a Writer thread writes batch k-1, each in
-a connection of its own. A file with a rejected row writes nothing unless the user chose to
-keep the valid rows; a crash leaves the database as it was.
+enrolment.ledger.split_total does; the SQL is enrolment.ledger's); then visits resolved and
+one audit entry. On PostgreSQL, outside a caller's transaction, the phases overlap (decision
+0015): a lookup thread reads batch k+1 while batch k is judged and a Writer thread writes
+batch k-1, each in a connection of its own. A file with a rejected row writes nothing unless
+the user chose to keep the valid rows; a crash leaves the database as it was.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ from django.utils.translation import gettext as _
 from ansinh.accounts.models import AuditEntry
 from ansinh.accounts.scope import scope_for
 from ansinh.common.text import add_months
+from ansinh.enrolment.ledger import WriteConflict, first_new_receipt, write_staged_vsi_receipts
 from ansinh.enrolment.models import Receipt, VsiEnrolment, VsiStatus
 from ansinh.enrolment.services import ModeError, next_unpaid_month, receipt_mode
 from ansinh.parameters.table import current_table
@@ -84,10 +85,6 @@ _DATE_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 class LayoutError(Exception):
     """The file is not in the documented layout or encoding: nothing is read."""
-
-
-class WriteConflict(RuntimeError):
-    """Someone else wrote the file's participants since their rows were checked."""
 
 
 def _stopped_by(exc: BaseException, writing: bool = False) -> str:
@@ -994,106 +991,28 @@ def _finish(batch, status, counts, message, delete_rows=False):
 # -- receipts: phase 2 -------------------------------------------------------------------------
 
 
-def _add_months_sql(date_sql: str, n_sql: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"(({date_sql}) + make_interval(months => ({n_sql})::int))::date"
-    return f"date({date_sql}, printf('%%+d months', {n_sql}))"
-
-
-def _first_new_receipt(cur) -> int:
-    """The new receipts all get ids above the highest one visible now: the months' join on the
-    number then matches only receipts written by this import."""
-    cur.execute("SELECT COALESCE(MAX(id), 0) FROM enrolment_receipt")
-    return cur.fetchone()[0]
-
-
 def _write_lines(cur, batch: ReceiptImport, user, before: int, now, lines: tuple[int, int]) -> int:
-    """Receipts, their months and paid_through from the accepted staging rows of lines lo..hi."""
-    rows = "collection_importrow"
+    """Receipts, their months and paid_through from the accepted staging rows of lines lo..hi,
+    through the ledger's write path (enrolment.ledger)."""
+    rows = ImportRow._meta.db_table
 
     def accepted_in(table: str) -> str:  # the accepted staging rows of the range, as `table`
         t = table
-        return f"{t}.batch_id = %s AND {t}.status = 'accepted' AND {t}.line BETWEEN %s AND %s"
+        return (
+            f"{t}.batch_id = %s AND {t}.status = '{RowStatus.ACCEPTED}' "
+            f"AND {t}.line BETWEEN %s AND %s"
+        )
 
-    accepted = accepted_in(rows)
-    where = [batch.pk, *lines]
-    # The enrolments first: the UPDATE locks each one until commit, so its person and itself
-    # stay as checked (decision 0015), and it moves only an enrolment that is still open, of
-    # the same person, and not paid since the rows were checked. One enrolment not moved and
-    # the whole file rolls back.
-    last = _add_months_sql("from_month", "months - 1")
-    cur.execute(
-        "UPDATE enrolment_vsienrolment SET paid_through = v.pt, status = 'active', "
-        "status_since = CASE WHEN enrolment_vsienrolment.status = 'suspended' THEN v.paid_on "
-        "ELSE enrolment_vsienrolment.status_since END, updated_at = %s "
-        f"FROM (SELECT enrolment_id, person_id, MIN(from_month) AS first, MAX({last}) AS pt, "
-        f"MIN(paid_on) AS paid_on FROM {rows} WHERE {accepted} "
-        "GROUP BY enrolment_id, person_id) v "
-        "WHERE enrolment_vsienrolment.id = v.enrolment_id "
-        "AND enrolment_vsienrolment.person_id = v.person_id "
-        "AND enrolment_vsienrolment.status <> 'stopped' "
-        "AND (enrolment_vsienrolment.paid_through IS NULL "
-        "OR enrolment_vsienrolment.paid_through < v.first)",
-        [now, *where],
+    return write_staged_vsi_receipts(
+        cur,
+        rows,
+        accepted_in,
+        [batch.pk, *lines],
+        before=before,
+        now=now,
+        recorder=user.pk if user and user.pk else None,
+        checkpoint=lambda stage, done: checkpoint(stage, done),  # tests replace checkpoint
     )
-    moved = cur.rowcount
-    cur.execute(
-        f"SELECT COUNT(*), COUNT(DISTINCT enrolment_id) FROM {rows} WHERE {accepted}", where
-    )
-    n_staged, enrolments = cur.fetchone()
-    if enrolments != moved:
-        raise WriteConflict(
-            _("Some participants paid since the file was checked; upload the file again.")
-        )
-    checkpoint("paid_through", n_staged)
-    recorder = user.pk if user and user.pk else None
-    insert_receipts = (
-        "INSERT INTO enrolment_receipt (number, scheme, person_id, vsi_enrolment_id, "
-        "paid_on, from_month, months, members, income, gross, support, amount, "
-        "collector_id, organisation_id, source, recorded_by_id, created_at) "
-        "SELECT number, 'vsi', person_id, enrolment_id, paid_on, from_month, months, 1, "
-        "income, gross, support, amount, collector_id, organisation_id, 'import', %s, %s "
-        f"FROM {rows} WHERE {accepted}"
-    )
-    # One row per month paid (split as enrolment.services.split_total does), from the staged
-    # row `s` and its new receipt `r`.
-    month = _add_months_sql("s.from_month", "n.i")
-    insert_months = (
-        "INSERT INTO enrolment_contributionmonth (person_id, enrolment_id, receipt_id, "
-        "month, income, gross, support) "
-        f"SELECT s.person_id, s.enrolment_id, r.id, {month}, s.income, "
-        "CASE WHEN n.i = s.months - 1 THEN s.gross - (s.gross / s.months) * (s.months - 1) "
-        "ELSE s.gross / s.months END, "
-        "CASE WHEN n.i >= s.supported_months THEN 0 "
-        "WHEN n.i = s.supported_months - 1 THEN s.support - (s.support / "
-        "NULLIF(s.supported_months, 0)) * (s.supported_months - 1) "
-        "ELSE s.support / NULLIF(s.supported_months, 0) END "
-    )
-    cur.execute(insert_receipts, [recorder, now, *where])
-    written = cur.rowcount
-    checkpoint("receipts", written)
-    # The new receipts are the ones numbered as the staged rows with ids above `before`; the
-    # months are generated per receipt (not 60 x the file, filtered).
-    postgres = connection.vendor == "postgresql"
-    cur.execute(
-        (
-            ""
-            if postgres
-            else "WITH RECURSIVE nums(i) AS "
-            "(SELECT 0 UNION ALL SELECT i + 1 FROM nums WHERE i < 59) "
-        )
-        + insert_months
-        + f"FROM {rows} s JOIN enrolment_receipt r ON r.number = s.number AND r.id > %s "
-        + (
-            "CROSS JOIN LATERAL generate_series(0, s.months - 1) n(i) "
-            if postgres
-            else "JOIN nums n ON n.i < s.months "
-        )
-        + f"WHERE {accepted_in('s')}",
-        [before, *where],
-    )
-    checkpoint("months", written)
-    return written
 
 
 def _write_end(batch: ReceiptImport, user, written: int) -> None:
@@ -1118,7 +1037,7 @@ def write_accepted(batch: ReceiptImport, user) -> int:
     """Phase 2 in one go, after the whole file is validated (SQLite, or in a caller's
     transaction): receipts, months, paid_through and visits from the staging rows, set-based."""
     with connection.cursor() as cur:
-        before = _first_new_receipt(cur)
+        before = first_new_receipt(cur)
         written = _write_lines(cur, batch, user, before, timezone.now(), (0, 2**31 - 1))
     _write_end(batch, user, written)
     return written
@@ -1179,7 +1098,7 @@ class Writer(threading.Thread):
             with transaction.atomic():
                 with connection.cursor() as cur:
                     cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                    before, now = _first_new_receipt(cur), timezone.now()
+                    before, now = first_new_receipt(cur), timezone.now()
                     while (lines := self.todo.get()) != self.COMMIT:
                         if lines == self.ROLLBACK or self.stop.is_set():
                             raise _Abandon

@@ -28,6 +28,7 @@ from ansinh.rules.vsi import (
     vsi_method_quote,
 )
 
+from .ledger import split_total
 from .models import (
     ContributionMonth,
     HiEnrolment,
@@ -40,14 +41,6 @@ from .models import (
 )
 from .queries import hi_card_end
 from .signals import enrolled, vsi_paid
-
-
-def split_total(total: int, months: int) -> list[int]:
-    """Share a period's total over its months in whole dong, the remainder on the last month."""
-    if months <= 0:
-        return []
-    each = total // months
-    return [each] * (months - 1) + [total - each * (months - 1)]
 
 
 def support_months_used(person: Person) -> int:
