@@ -9,10 +9,9 @@ class CollectionConfig(AppConfig):
     def ready(self):
         from ansinh.enrolment.signals import vsi_paid
 
-        from . import sql  # noqa: F401  (registers the anyof lookup)
-        from .services import resolve_paid_visits
+        from . import services, sql  # noqa: F401  (sql registers the anyof lookup)
 
         def on_vsi_paid(sender, enrolment_ids, on, **kwargs):
-            resolve_paid_visits(enrolment_ids, on=on)
+            services.resolve_paid_visits(enrolment_ids, on=on)
 
         vsi_paid.connect(on_vsi_paid, dispatch_uid="collection.resolve_paid_visits")

@@ -85,6 +85,8 @@ def _season(today: date) -> tuple[date, date]:
 
 @transaction.atomic
 def build_campaign_demo(office, today: date | None = None, seed: int = 2025, log=print) -> dict:
+    """Targets, mobilisers, a season of groups, launch days and visits, recruitments and
+    communication activities for the demo office (the draws of `seed` in a fixed order)."""
     today = today or date.today()
     if Campaign.objects.filter(office=office).exists():
         return {}
@@ -92,10 +94,28 @@ def build_campaign_demo(office, today: date | None = None, seed: int = 2025, log
     root = User(username="demo-builder", is_superuser=True, is_active=True)
     communes = office_communes(office, today)
     codes = [c.code for c in communes]
-
     # (Commune and hamlet populations: ansinh.demo.setup.settle_populations.)
+    log(f"targets: {_demo_targets(root, office, today)}")
+    mobilisers = _mobilisers(office, rng)
+    campaign, start, end = _season_campaign(office, communes, today)
+    groups, members, days = _groups_and_launch_days(campaign, communes, mobilisers, rng)
+    visits, recruits = _season_visits(codes, members, days, start, end, rng)
+    # Everything else that came in during the last three years: the person's collector.
+    credited = services.credit_collectors(root, office, date(today.year - 2, 1, 1), today)
+    acts = _communication(office, communes, campaign, start, rng)
+    counts = {
+        "campaign groups": len(groups),
+        "launch days": len(days),
+        "campaign visits": len(visits),
+        "recruitments": len(recruits) + credited,
+        "communication activities": len(acts),
+    }
+    log(f"campaign demo: {counts}")
+    return counts
 
-    # Targets: last year met (~98-107%), this year on the way (~83% of VSI, ~93% of HI).
+
+def _demo_targets(root, office, today: date) -> int:
+    """Targets: last year met (~98-107%), this year on the way (~83% of VSI, ~93% of HI)."""
     last_end = date(today.year - 1, 12, 31)
     n = _targets(
         root,
@@ -111,9 +131,11 @@ def build_campaign_demo(office, today: date | None = None, seed: int = 2025, log
         today,
         {Metric.VSI: 0.8275, Metric.HI: 0.9264, Metric.VSI_NEW: 0.75, Metric.HI_NEW: 0.8},
     )
-    log(f"targets: {n}")
+    return n
 
-    # Mobilisers: the collectors, plus staff, commune officials and hamlet collaborators.
+
+def _mobilisers(office, rng) -> dict[str, list[Mobiliser]]:
+    """The collectors, plus staff, commune officials and hamlet collaborators, saved, by role."""
     collectors = list(
         Collector.objects.filter(organisation__office=office, active=True).select_related(
             "organisation"
@@ -144,37 +166,32 @@ def build_campaign_demo(office, today: date | None = None, seed: int = 2025, log
     for group in mobilisers.values():
         for m in group:
             m.save()
+    return mobilisers
 
-    # The season: groups in every commune, launch days on Saturdays.
+
+def _season_campaign(office, communes, today: date):
+    """The season's campaign over the office's communes, and its first and last days."""
     start, end = _season(today)
     campaign = Campaign.objects.create(
         office=office, name=f"Mô hình tổ vận động BHXH tự nguyện {start.year}", start=start, end=end
     )
     campaign.communes.set(communes)
+    return campaign, start, end
+
+
+def _groups_and_launch_days(campaign, communes, mobilisers, rng):
+    """Three groups per commune, each of a staff leader and five others, with two launch days
+    on the season's Saturdays in a hamlet of the commune."""
+    start, end = campaign.start, campaign.end
     saturdays = [
         start + timedelta(days=i)
         for i in range((end - start).days + 1)
         if (start + timedelta(days=i)).weekday() == 5
     ]
+    codes = [c.code for c in communes]
     hamlets = {}
     for h in Hamlet.objects.filter(commune_id__in=codes):
         hamlets.setdefault(h.commune_id, []).append(h)
-    vsi_by_commune, hi_by_commune = {}, {}
-    for pk, pid, code, hid in VsiEnrolment.objects.filter(
-        person__commune_id__in=codes,
-        start_month__gte=start.replace(day=1),
-        start_month__lte=end,
-        paid_through__isnull=False,
-    ).values_list("pk", "person_id", "person__commune_id", "person__hamlet_id"):
-        vsi_by_commune.setdefault(code, []).append((pk, pid, hid))
-    for pk, pid, code, hid, hh in HiEnrolment.objects.filter(
-        person__commune_id__in=codes,
-        start_month__gte=start.replace(day=1),
-        start_month__lte=end,
-        card_to__isnull=False,
-    ).values_list("pk", "person_id", "person__commune_id", "person__hamlet_id", "household_id"):
-        hi_by_commune.setdefault(code, []).append((pk, pid, hid, hh))
-
     groups, members, days = [], [], []
     for c in communes:
         for g in range(3):
@@ -211,9 +228,28 @@ def build_campaign_demo(office, today: date | None = None, seed: int = 2025, log
             )
     GroupMember.objects.bulk_create(members)
     LaunchDay.objects.bulk_create(days)
+    return groups, members, days
 
-    # Visits: the season's real new enrolments, spread over the commune's launch days,
-    # plus refusals, promises and empty houses.
+
+def _season_visits(codes, members, days, start: date, end: date, rng):
+    """Visits: the season's real new enrolments, spread over the commune's launch days, plus
+    refusals, promises and empty houses; and who brought whom in."""
+    vsi_by_commune, hi_by_commune = {}, {}
+    for pk, pid, code, hid in VsiEnrolment.objects.filter(
+        person__commune_id__in=codes,
+        start_month__gte=start.replace(day=1),
+        start_month__lte=end,
+        paid_through__isnull=False,
+    ).values_list("pk", "person_id", "person__commune_id", "person__hamlet_id"):
+        vsi_by_commune.setdefault(code, []).append((pk, pid, hid))
+    for pk, pid, code, hid, hh in HiEnrolment.objects.filter(
+        person__commune_id__in=codes,
+        start_month__gte=start.replace(day=1),
+        start_month__lte=end,
+        card_to__isnull=False,
+    ).values_list("pk", "person_id", "person__commune_id", "person__hamlet_id", "household_id"):
+        hi_by_commune.setdefault(code, []).append((pk, pid, hid, hh))
+
     day_members = {}
     for m in members:
         day_members.setdefault(m.group_id, []).append(m)
@@ -291,11 +327,11 @@ def build_campaign_demo(office, today: date | None = None, seed: int = 2025, log
             v.met_name = names.get(v.person_id, "")
     Visit.objects.bulk_create(visits, batch_size=1000)
     Recruitment.objects.bulk_create(recruits, batch_size=1000, ignore_conflicts=True)
+    return visits, recruits
 
-    # Everything else that came in during the last three years: the person's collector.
-    credited = services.credit_collectors(root, office, date(today.year - 2, 1, 1), today)
 
-    # Communication: loudspeakers, meetings, the May mobilisation month, a seminar on the law.
+def _communication(office, communes, campaign, start: date, rng) -> list:
+    """Loudspeakers, meetings, the May mobilisation month, a seminar on the law."""
     acts = []
     for c in communes:
         for kind, when, reach, cost in (
@@ -328,12 +364,4 @@ def build_campaign_demo(office, today: date | None = None, seed: int = 2025, log
         )
     )
     CommunicationActivity.objects.bulk_create(acts)
-    counts = {
-        "campaign groups": len(groups),
-        "launch days": len(days),
-        "campaign visits": len(visits),
-        "recruitments": len(recruits) + credited,
-        "communication activities": len(acts),
-    }
-    log(f"campaign demo: {counts}")
-    return counts
+    return acts
