@@ -132,19 +132,54 @@ def province_rows(
     table = table or current_table()
     on_issue = issue_date(month)
     on_quote = (month + 1).first_day() if kind == ListKind.DUE else on_issue
-    offsets = deadline_offsets(table, on_issue)
-    ranks = group_ranks(table, on_quote, province)
+    qs, status = _candidates(commune_run, month, kind, on_issue, historical)
+    qs = _with_period(qs, deadline_offsets(table, on_issue))
+    qs, overdue, status = _in_list(qs, month, kind, status, historical)
+    qs = qs.annotate(
+        x_run=_run_of(commune_run),
+        x_person=F("person_id"),
+        x_enrolment=F("pk"),
+        x_organisation=F("person__collector__organisation_id"),
+        x_collector=F("person__collector_id"),
+        x_commune=F("person__commune_id"),
+        x_hamlet=F("person__hamlet_id"),
+        x_full_name=F("person__full_name"),
+        x_birth_date=F("person__birth_date"),
+        x_si_code=F("person__si_code"),
+        x_phone=F("person__phone"),
+        x_address=F("person__address"),
+        x_hamlet_name=Coalesce(F("person__hamlet__name"), Value("")),
+        x_commune_name=F("person__commune__name"),
+        x_status=status,
+        x_income=F("income"),
+        x_method=F("method"),
+        x_months_overdue=overdue,
+        x_months_to_pay=F("x_period_months"),
+        x_group_rank=Coalesce(
+            _best_group_rank(group_ranks(table, on_quote, province), on_quote), Value(0)
+        ),
+    )
+    # The amount is the run's frozen quote, joined in by _insert_entries.
+    qs = qs.annotate(x_amount=Value(None, output_field=IntegerField()))
+    return qs.values("x_run", *[f"x_{c}" for c in ENTRY_COLUMNS]).order_by()
+
+
+def _run_of(commune_run: dict):
+    """Each row's run, from its person's commune (one value when there is one run)."""
     by_run: dict[int, list[str]] = defaultdict(list)
     for commune, run_id in commune_run.items():
         by_run[run_id].append(commune)
     if len(by_run) == 1:
-        run_expr = Value(next(iter(by_run)))
-    else:
-        run_expr = Case(
-            *[When(person__commune_id__in=cs, then=Value(r)) for r, cs in by_run.items()],
-            output_field=IntegerField(),
-        )
+        return Value(next(iter(by_run)))
+    return Case(
+        *[When(person__commune_id__in=cs, then=Value(r)) for r, cs in by_run.items()],
+        output_field=IntegerField(),
+    )
 
+
+def _candidates(commune_run: dict, month: Month, kind: str, on_issue: date, historical: bool):
+    """The enrolments of the communes that may be on the list, with their paid-through month
+    (`x_paid_through`), and their status when it is read as it is (None: as it was then)."""
     qs = VsiEnrolment.objects.filter(person__commune_id__in=list(commune_run))
     if historical:
         paid_through = Subquery(
@@ -159,7 +194,7 @@ def province_rows(
         qs = qs.filter(start_month__lte=(month + 1).first_day()).exclude(
             status=VsiStatus.STOPPED, status_since__lte=on_issue
         )
-        status = None  # as it was then: see below
+        status = None  # as it was then: see _in_list
     else:
         paid_through = F("paid_through")
         status = F("status")
@@ -167,11 +202,15 @@ def province_rows(
             qs = qs.filter(status=VsiStatus.ACTIVE)
         else:
             qs = qs.filter(status__in=[VsiStatus.ACTIVE, VsiStatus.SUSPENDED])
-    qs = qs.annotate(x_paid_through=paid_through)
+    return qs.annotate(x_paid_through=paid_through), status
+
+
+def _with_period(qs, offsets: dict[str, int]):
+    """The period to pay: its first month, its length and the month it is due by."""
     qs = qs.annotate(
         x_period_start=Coalesce(AddMonths(F("x_paid_through"), Value(1)), F("start_month"))
     )
-    qs = qs.annotate(
+    return qs.annotate(
         x_period_months=Case(
             *[When(method=m, then=Value(int(m))) for m in PERIODIC],
             default=F("lump_years") * 12,
@@ -186,6 +225,11 @@ def province_rows(
             default=F("x_period_start"),
         ),
     )
+
+
+def _in_list(qs, month: Month, kind: str, status, historical: bool):
+    """The rows of the list kind (due next month, or unpaid past the deadline for at most
+    MAX_OVERDUE_MONTHS), the months overdue, and the status shown."""
     m_index = month.index
     if kind == ListKind.DUE:
         qs = qs.filter(x_period_start=(month + 1).first_day())
@@ -206,9 +250,14 @@ def province_rows(
             )
     if status is None:
         status = Value(VsiStatus.ACTIVE)
-    rank = Subquery(
-        SupportMembership.objects.filter(person=OuterRef("person_id"), valid_from__lte=on_quote)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on_quote))
+    return qs, overdue, status
+
+
+def _best_group_rank(ranks: dict[str, int], on: date):
+    """The person's best support group on a date, as its rank (the highest support)."""
+    return Subquery(
+        SupportMembership.objects.filter(person=OuterRef("person_id"), valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
         .annotate(
             r=Case(
                 *[When(group=g, then=Value(r)) for g, r in ranks.items()],
@@ -219,31 +268,6 @@ def province_rows(
         .order_by("-r")
         .values("r")[:1]
     )
-    qs = qs.annotate(
-        x_run=run_expr,
-        x_person=F("person_id"),
-        x_enrolment=F("pk"),
-        x_organisation=F("person__collector__organisation_id"),
-        x_collector=F("person__collector_id"),
-        x_commune=F("person__commune_id"),
-        x_hamlet=F("person__hamlet_id"),
-        x_full_name=F("person__full_name"),
-        x_birth_date=F("person__birth_date"),
-        x_si_code=F("person__si_code"),
-        x_phone=F("person__phone"),
-        x_address=F("person__address"),
-        x_hamlet_name=Coalesce(F("person__hamlet__name"), Value("")),
-        x_commune_name=F("person__commune__name"),
-        x_status=status,
-        x_income=F("income"),
-        x_method=F("method"),
-        x_months_overdue=overdue,
-        x_months_to_pay=F("x_period_months"),
-        x_group_rank=Coalesce(rank, Value(0)),
-    )
-    # The amount is the run's frozen quote, joined in by _insert_entries.
-    qs = qs.annotate(x_amount=Value(None, output_field=IntegerField()))
-    return qs.values("x_run", *[f"x_{c}" for c in ENTRY_COLUMNS]).order_by()
 
 
 ENTRY_COLUMNS = [

@@ -234,22 +234,7 @@ def _groups_and_launch_days(campaign, communes, mobilisers, rng):
 def _season_visits(codes, members, days, start: date, end: date, rng):
     """Visits: the season's real new enrolments, spread over the commune's launch days, plus
     refusals, promises and empty houses; and who brought whom in."""
-    vsi_by_commune, hi_by_commune = {}, {}
-    for pk, pid, code, hid in VsiEnrolment.objects.filter(
-        person__commune_id__in=codes,
-        start_month__gte=start.replace(day=1),
-        start_month__lte=end,
-        paid_through__isnull=False,
-    ).values_list("pk", "person_id", "person__commune_id", "person__hamlet_id"):
-        vsi_by_commune.setdefault(code, []).append((pk, pid, hid))
-    for pk, pid, code, hid, hh in HiEnrolment.objects.filter(
-        person__commune_id__in=codes,
-        start_month__gte=start.replace(day=1),
-        start_month__lte=end,
-        card_to__isnull=False,
-    ).values_list("pk", "person_id", "person__commune_id", "person__hamlet_id", "household_id"):
-        hi_by_commune.setdefault(code, []).append((pk, pid, hid, hh))
-
+    vsi_by_commune, hi_by_commune = _season_enrolments(codes, start, end)
     day_members = {}
     for m in members:
         day_members.setdefault(m.group_id, []).append(m)
@@ -266,57 +251,10 @@ def _season_visits(codes, members, days, start: date, end: date, rng):
             (Scheme.HI, hi_by_commune.get(code, [])),
         ):
             for row in rows[: 7 * len(cdays)]:
-                d = rng.choice(cdays)
-                member = rng.choice(day_members[d.group_id])
-                v = Visit(
-                    uuid=uuid.uuid4(),
-                    day=d,
-                    commune_id=code,
-                    member=member,
-                    person_id=row[1],
-                    hamlet_id=row[2],
-                    outcome=Outcome.ENROLLED,
-                    met_name="",
-                    new_vsi=scheme == Scheme.VSI,
-                    new_hi=scheme == Scheme.HI,
-                    vsi_enrolment_id=row[0] if scheme == Scheme.VSI else None,
-                    visited_at=timezone.make_aware(
-                        datetime.combine(d.date, time(rng.randint(7, 17), rng.randint(0, 59)))
-                    ),
-                )
-                visits.append(v)
-                recruits.append(
-                    Recruitment(
-                        mobiliser=member.mobiliser,
-                        person_id=row[1],
-                        scheme=scheme,
-                        visit=v,
-                        on=d.date,
-                        **(
-                            {"vsi_enrolment_id": row[0]}
-                            if scheme == Scheme.VSI
-                            else {"hi_enrolment_id": row[0]}
-                        ),
-                    )
-                )
-        for d in cdays:
-            for _ in range(rng.randint(4, 9)):
-                outcome = rng.choice([Outcome.REFUSED, Outcome.WILL_ENROL, Outcome.NOT_HOME])
-                visits.append(
-                    Visit(
-                        uuid=uuid.uuid4(),
-                        day=d,
-                        commune_id=code,
-                        member=rng.choice(day_members[d.group_id]),
-                        hamlet=d.hamlet,
-                        met_name=f"Hộ {person_name(rng, rng.choice('MF'))}",
-                        outcome=outcome,
-                        refusal_reason=rng.choice(RefusalReason.values)
-                        if outcome == Outcome.REFUSED
-                        else "",
-                        visited_at=timezone.make_aware(datetime.combine(d.date, time(9, 0))),
-                    )
-                )
+                visit, recruit = _enrolled_visit(code, scheme, row, cdays, day_members, rng)
+                visits.append(visit)
+                recruits.append(recruit)
+        visits += _door_visits(code, cdays, day_members, rng)
     names = dict(
         Person.objects.filter(pk__in=[v.person_id for v in visits if v.person_id]).values_list(
             "pk", "full_name"
@@ -328,6 +266,82 @@ def _season_visits(codes, members, days, start: date, end: date, rng):
     Visit.objects.bulk_create(visits, batch_size=1000)
     Recruitment.objects.bulk_create(recruits, batch_size=1000, ignore_conflicts=True)
     return visits, recruits
+
+
+def _season_enrolments(codes, start: date, end: date):
+    """The season's paid new VSI and HI enrolments per commune."""
+    vsi_by_commune, hi_by_commune = {}, {}
+    for pk, pid, code, hid in VsiEnrolment.objects.filter(
+        person__commune_id__in=codes,
+        start_month__gte=start.replace(day=1),
+        start_month__lte=end,
+        paid_through__isnull=False,
+    ).values_list("pk", "person_id", "person__commune_id", "person__hamlet_id"):
+        vsi_by_commune.setdefault(code, []).append((pk, pid, hid))
+    for pk, pid, code, hid, hh in HiEnrolment.objects.filter(
+        person__commune_id__in=codes,
+        start_month__gte=start.replace(day=1),
+        start_month__lte=end,
+        card_to__isnull=False,
+    ).values_list("pk", "person_id", "person__commune_id", "person__hamlet_id", "household_id"):
+        hi_by_commune.setdefault(code, []).append((pk, pid, hid, hh))
+
+    return vsi_by_commune, hi_by_commune
+
+
+def _enrolled_visit(code, scheme, row, cdays, day_members, rng):
+    """The visit on one of the commune's launch days that enrolled `row`, and its credit."""
+    d = rng.choice(cdays)
+    member = rng.choice(day_members[d.group_id])
+    v = Visit(
+        uuid=uuid.uuid4(),
+        day=d,
+        commune_id=code,
+        member=member,
+        person_id=row[1],
+        hamlet_id=row[2],
+        outcome=Outcome.ENROLLED,
+        met_name="",
+        new_vsi=scheme == Scheme.VSI,
+        new_hi=scheme == Scheme.HI,
+        vsi_enrolment_id=row[0] if scheme == Scheme.VSI else None,
+        visited_at=timezone.make_aware(
+            datetime.combine(d.date, time(rng.randint(7, 17), rng.randint(0, 59)))
+        ),
+    )
+    recruit = Recruitment(
+        mobiliser=member.mobiliser,
+        person_id=row[1],
+        scheme=scheme,
+        visit=v,
+        on=d.date,
+        **({"vsi_enrolment_id": row[0]} if scheme == Scheme.VSI else {"hi_enrolment_id": row[0]}),
+    )
+    return v, recruit
+
+
+def _door_visits(code, cdays, day_members, rng) -> list:
+    """Door-to-door visits of each launch day that enrolled no one: refused, will enrol, out."""
+    visits = []
+    for d in cdays:
+        for _ in range(rng.randint(4, 9)):
+            outcome = rng.choice([Outcome.REFUSED, Outcome.WILL_ENROL, Outcome.NOT_HOME])
+            visits.append(
+                Visit(
+                    uuid=uuid.uuid4(),
+                    day=d,
+                    commune_id=code,
+                    member=rng.choice(day_members[d.group_id]),
+                    hamlet=d.hamlet,
+                    met_name=f"Hộ {person_name(rng, rng.choice('MF'))}",
+                    outcome=outcome,
+                    refusal_reason=rng.choice(RefusalReason.values)
+                    if outcome == Outcome.REFUSED
+                    else "",
+                    visited_at=timezone.make_aware(datetime.combine(d.date, time(9, 0))),
+                )
+            )
+    return visits
 
 
 def _communication(office, communes, campaign, start: date, rng) -> list:

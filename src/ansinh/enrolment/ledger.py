@@ -77,15 +77,22 @@ def write_staged_vsi_receipts(
     The staged table has the columns number, person_id, enrolment_id, paid_on, from_month,
     months, income, gross, support, supported_months, amount, collector_id, organisation_id.
     """
+    _move_paid_through(cur, rows, accepted_in(rows), where, now, checkpoint)
+    cur.execute(_insert_receipts_sql(rows, accepted_in(rows)), [recorder, now, *where])
+    written = cur.rowcount
+    checkpoint("receipts", written)
+    cur.execute(_insert_months_sql(rows, accepted_in("s")), [before, *where])
+    checkpoint("months", written)
+    return written
+
+
+def _move_paid_through(cur, rows: str, accepted: str, where: list, now, checkpoint) -> None:
+    """The enrolments first: the UPDATE locks each one until commit, so its person and itself
+    stay as checked (decision 0015), and it moves only an enrolment that is still open, of the
+    same person, and not paid since the rows were checked. One enrolment not moved and the
+    whole file rolls back."""
     enrolments = VsiEnrolment._meta.db_table
-    receipts = Receipt._meta.db_table
-    months_table = ContributionMonth._meta.db_table
     active, suspended, stopped = VsiStatus.ACTIVE, VsiStatus.SUSPENDED, VsiStatus.STOPPED
-    accepted = accepted_in(rows)
-    # The enrolments first: the UPDATE locks each one until commit, so its person and itself
-    # stay as checked (decision 0015), and it moves only an enrolment that is still open, of
-    # the same person, and not paid since the rows were checked. One enrolment not moved and
-    # the whole file rolls back.
     last = add_months_sql("from_month", "months - 1")
     cur.execute(
         f"UPDATE {enrolments} SET paid_through = v.pt, status = '{active}', "
@@ -111,8 +118,11 @@ def write_staged_vsi_receipts(
             _("Some participants paid since the file was checked; upload the file again.")
         )
     checkpoint("paid_through", n_staged)
-    insert_receipts = (
-        f"INSERT INTO {receipts} (number, scheme, person_id, vsi_enrolment_id, "
+
+
+def _insert_receipts_sql(rows: str, accepted: str) -> str:
+    return (
+        f"INSERT INTO {Receipt._meta.db_table} (number, scheme, person_id, vsi_enrolment_id, "
         "paid_on, from_month, months, members, income, gross, support, amount, "
         "collector_id, organisation_id, source, recorded_by_id, created_at) "
         f"SELECT number, '{Scheme.VSI}', person_id, enrolment_id, paid_on, from_month, months, "
@@ -120,38 +130,31 @@ def write_staged_vsi_receipts(
         f"'{IMPORT_SOURCE}', %s, %s "
         f"FROM {rows} WHERE {accepted}"
     )
-    # One row per month paid (split as split_total does), from the staged row `s` and its
-    # new receipt `r`.
+
+
+def _insert_months_sql(rows: str, accepted_s: str) -> str:
+    """One row per month paid (split as split_total does), from the staged row `s` and its new
+    receipt `r`: the new receipts are the ones numbered as the staged rows with ids above the
+    first parameter; the months are generated per receipt (not 60 x the file, filtered)."""
     month = add_months_sql("s.from_month", "n.i")
     gross = split_sql("s.gross", "s.months", "n.i")
     support = split_sql("s.support", "s.supported_months", "n.i", capped=True)
-    insert_months = (
-        f"INSERT INTO {months_table} (person_id, enrolment_id, receipt_id, "
-        "month, income, gross, support) "
-        f"SELECT s.person_id, s.enrolment_id, r.id, {month}, s.income, {gross}, {support} "
-    )
-    cur.execute(insert_receipts, [recorder, now, *where])
-    written = cur.rowcount
-    checkpoint("receipts", written)
-    # The new receipts are the ones numbered as the staged rows with ids above `before`; the
-    # months are generated per receipt (not 60 x the file, filtered).
     postgres = connection.vendor == "postgresql"
-    cur.execute(
+    return (
         (
             ""
             if postgres
             else "WITH RECURSIVE nums(i) AS "
             "(SELECT 0 UNION ALL SELECT i + 1 FROM nums WHERE i < 59) "
         )
-        + insert_months
-        + f"FROM {rows} s JOIN {receipts} r ON r.number = s.number AND r.id > %s "
+        + f"INSERT INTO {ContributionMonth._meta.db_table} (person_id, enrolment_id, receipt_id, "
+        "month, income, gross, support) "
+        f"SELECT s.person_id, s.enrolment_id, r.id, {month}, s.income, {gross}, {support} "
+        + f"FROM {rows} s JOIN {Receipt._meta.db_table} r ON r.number = s.number AND r.id > %s "
         + (
             "CROSS JOIN LATERAL generate_series(0, s.months - 1) n(i) "
             if postgres
             else "JOIN nums n ON n.i < s.months "
         )
-        + f"WHERE {accepted_in('s')}",
-        [before, *where],
+        + f"WHERE {accepted_s}"
     )
-    checkpoint("months", written)
-    return written
