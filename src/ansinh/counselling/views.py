@@ -9,6 +9,7 @@ from ansinh.accounts.audit import history
 from ansinh.common.rule_errors import QUOTE_DATE_ERRORS, date_error, income_error, payback_error
 from ansinh.enrolment.queries import (
     contribution_history,
+    open_vsi,
     person_enrolments,
     person_receipts,
     timeline,
@@ -102,7 +103,7 @@ def person_counsel(request, pk):
     low, _high = income_bounds(table, date.today())
     error = None
     if not income:
-        enrolment = person.vsi_enrolments.exclude(status="stopped").first()
+        enrolment = open_vsi(person)
         income = enrolment.income if enrolment else low
     projection = None
     try:
