@@ -23,7 +23,7 @@ FLOORS = [
     {"registry"},
     {"enrolment"},
     {"collection", "counselling"},
-    {"targets"},
+    {"targets", "lookup"},
     {"campaigns"},
     {"reports"},
     {"demo"},
