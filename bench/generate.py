@@ -16,6 +16,8 @@ from datetime import UTC, date, datetime
 
 from common import ensure_database, setup_django
 
+from ansinh.rules.identity import make_cccd
+
 VSI = 200_000
 HI = 1_000_000
 OFFICES = 10
@@ -181,7 +183,7 @@ def _people(rng, frame):
                 date(1960 + pid % 40, 1 + pid % 12, 1),
                 False,
                 "MF"[pid % 2],
-                f"{pid:012d}",
+                make_cccd("087", 1960 + pid % 40, "MF"[pid % 2], pid // 40),  # unique, valid
                 f"{8700000000 + pid}",
                 f"09{pid:08d}",
                 "Kinh",

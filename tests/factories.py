@@ -8,6 +8,7 @@ from ansinh.collection.models import Collector, Organisation
 from ansinh.enrolment.models import VsiEnrolment
 from ansinh.places.models import Hamlet, Office, OfficeArea, OfficeName
 from ansinh.registry.models import Household, Person
+from ansinh.rules.identity import make_cccd
 
 HOA_LONG, LAI_VUNG, PHONG_HOA = "30208", "30226", "30235"
 _seq = count(1)
@@ -73,12 +74,15 @@ def make_person(o, name="Nguyễn Thị Hồng", commune=HOA_LONG, collector=Non
     defaults = dict(
         birth_date=date(1975, 5, 10),
         sex="F",
-        cccd=f"087175{n:06d}",
         si_code=f"87{n:08d}",
         phone=f"09{n:08d}",
         hamlet=o.hamlet if commune == HOA_LONG else o.hamlet2,
     )
     defaults.update(kw)
+    # A CCCD that agrees with the birth year and sex (ansinh.rules.identity.check_cccd).
+    defaults.setdefault(
+        "cccd", make_cccd("087", defaults["birth_date"].year, defaults["sex"], n % 10**6)
+    )
     return Person.objects.create(
         full_name=name, commune_id=commune, household=household, collector=collector, **defaults
     )

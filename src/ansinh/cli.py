@@ -1,14 +1,15 @@
 """The `ansinh` command.
 
-`ansinh quote|retirement|pension ...` compute from the law's parameters table (the
-database's copy when there is one, the shipped defaults otherwise); every other
-subcommand is a Django management command (`ansinh migrate`, `ansinh demo`, ...).
+`ansinh quote|retirement|pension|check ...` compute from the law's parameters table (the
+database's copy when there is one, the shipped defaults otherwise); `check` words a wrong
+number in the language of ``ANSINH_LANGUAGE`` (vi or en; default the site's, Vietnamese).
+Every other subcommand is a Django management command (`ansinh migrate`, `ansinh demo`, ...).
 """
 
 import os
 import sys
 
-RULE_COMMANDS = {"quote", "retirement", "pension", "withdrawal"}
+RULE_COMMANDS = {"quote", "retirement", "pension", "withdrawal", "check"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,10 +19,15 @@ def main(argv: list[str] | None = None) -> int:
         import django
 
         django.setup()
+        from django.conf import settings
+        from django.utils import translation
+
+        from ansinh.common.rule_errors import identity_error
         from ansinh.parameters.table import current_table
         from ansinh.rules.cli import main as rules_main
 
-        return rules_main(argv[1:], table=current_table(fallback=True))
+        with translation.override(os.environ.get("ANSINH_LANGUAGE") or settings.LANGUAGE_CODE):
+            return rules_main(argv[1:], table=current_table(fallback=True), describe=identity_error)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)

@@ -4,8 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ansinh.accounts.models import Role, User
+from ansinh.common.rule_errors import validated
 from ansinh.common.widgets import DateInput
 from ansinh.places.models import Commune, Hamlet
+from ansinh.rules.identity import check_phone
 
 from .choices import ReasonCode, VisitOutcome
 from .models import CollectionPoint, Collector, Organisation, ServedArea
@@ -48,6 +50,10 @@ class CollectorForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = _office_communes(office)
         self.fields["point"].queryset = CollectionPoint.objects.filter(organisation=organisation)
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"].strip()
+        return validated(check_phone, value) if value else value
 
 
 class AreaForm(forms.ModelForm):

@@ -52,6 +52,7 @@ from django.utils.translation import gettext as _
 
 from ansinh.accounts.models import AuditEntry
 from ansinh.accounts.scope import scope_for
+from ansinh.common.rule_errors import identity_error
 from ansinh.common.text import add_months
 from ansinh.enrolment.ledger import WriteConflict, first_new_receipt, write_staged_vsi_receipts
 from ansinh.enrolment.models import Receipt, VsiEnrolment, VsiStatus
@@ -59,6 +60,7 @@ from ansinh.enrolment.services import ModeError, next_unpaid_month, receipt_mode
 from ansinh.parameters.table import current_table
 from ansinh.places.models import Commune
 from ansinh.registry.models import Person, SupportMembership
+from ansinh.rules.identity import IdentityError, check_person_code
 from ansinh.rules.months import Month
 from ansinh.rules.vsi import LUMP_SUM_METHODS, IncomeOutOfRange, support_since, vsi_method_quote
 
@@ -654,6 +656,8 @@ class _Validator:
         if person is None:
             if code in self.outside:
                 return reject("ma_so_bhxh", _("%(code)s is outside your area.") % {"code": code})
+            if bad := _malformed_code(code):
+                return reject("ma_so_bhxh", bad)
             return reject(
                 "ma_so_bhxh",
                 _("No participant with social-insurance code or CCCD %(code)r.") % {"code": code},
@@ -1115,6 +1119,16 @@ class Writer(threading.Thread):
 # -- reasons -----------------------------------------------------------------------------------
 
 
+def _malformed_code(code: str) -> str | None:
+    """Why a code no participant has is not a social-insurance code or CCCD (None if it is);
+    asked only for the rows already refused, so the accepted rows' path does not change."""
+    try:
+        check_person_code(code)
+    except IdentityError as exc:
+        return identity_error(exc)
+    return None
+
+
 def import_reasons(batch: ReceiptImport, user, fileobj) -> ReceiptImport:
     """A reasons file for one cycle's unpaid list: every row checked, then all written."""
     from .services import check_reason, save_reason
@@ -1151,7 +1165,9 @@ def import_reasons(batch: ReceiptImport, user, fileobj) -> ReceiptImport:
             field, message = next(iter(errors.items()))
             field = {"entry": "ma_so_bhxh", "code": "ma_ly_do"}.get(field, field)
             if field == "ma_so_bhxh" and entry is None:
-                message = _("%(code)s is not on the unpaid list of this cycle.") % {"code": code}
+                message = _malformed_code(code) or _(
+                    "%(code)s is not on the unpaid list of this cycle."
+                ) % {"code": code}
             row.status, row.field, row.message = RowStatus.REJECTED, field, str(message)[:300]
         else:
             row.status, row.entry_id = RowStatus.ACCEPTED, entry.pk

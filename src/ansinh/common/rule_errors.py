@@ -53,3 +53,89 @@ def payback_error(on) -> str:
         "vsi.missed_months_payback is off (whether the law still allows it is "
         "unconfirmed). The participant pays from the month of payment."
     ) % {"d": on.strftime("%d/%m/%Y")}
+
+
+# -- personal numbers (ansinh.rules.identity) ----------------------------------------------------
+
+
+def _identity_messages():
+    return {
+        "required": _("%(field)s: the number is empty."),
+        "not_digits": _("%(field)s: only digits are allowed, not %(v)s."),
+        "length": _("%(field)s: a CCCD number has exactly 12 digits; %(v)s has %(n)s."),
+        "province": _(
+            "%(field)s: the first three digits %(prefix)s are not the code of a province "
+            "(Circular 07/2016/TT-BCA)."
+        ),
+        "century": _(
+            "%(field)s: the 4th digit %(digit)s is for people born from %(first)s to %(last)s, "
+            "but the date of birth is in %(year)s."
+        ),
+        "year": _(
+            "%(field)s: digits 5 and 6 (%(digits)s) should be the last two digits of the year "
+            "of birth %(year)s."
+        ),
+        "sex": _(
+            "%(field)s: the 4th digit %(digit)s is for a %(card_sex)s, but the person is "
+            "recorded as a %(sex)s."
+        ),
+    }
+
+
+def identity_error(exc) -> str:
+    """An ``IdentityError`` said in the page's language, naming the field (e.g. 'Số CCCD: ...')."""
+    from ansinh.rules.identity import IdentityError
+
+    assert isinstance(exc, IdentityError)
+    labels = {
+        "cccd": _("National ID (CCCD)"),
+        "si_code": _("Social-insurance code"),
+        "phone": _("Phone"),
+    }
+    params = dict(exc.params, field=labels.get(exc.field, exc.field))
+    if exc.field == "cccd":
+        text = _identity_messages().get(exc.code)
+        if exc.code in ("sex",):
+            words = {"woman": _("woman"), "man": _("man")}
+            params["card_sex"] = words[params["card_sex"]]
+            params["sex"] = words[params["sex"]]
+    elif exc.field == "phone":
+        text = {
+            "required": _("%(field)s: the number is empty."),
+            "length": _(
+                "%(field)s: a Vietnamese phone number has 10 digits (e.g. 0912 345 678, "
+                "or +84 912 345 678), not %(v)s."
+            ),
+            "prefix": _(
+                "%(field)s: a mobile number starts with 03, 05, 07, 08 or 09, not %(prefix)s."
+            ),
+        }.get(exc.code)
+    else:
+        text = {
+            "required": _("%(field)s: the number is empty."),
+            "length": _("%(field)s: a social-insurance code has exactly 10 digits, not %(v)s."),
+            "person_code": _(
+                "%(field)s: give the social-insurance code (10 digits) or the CCCD (12 digits), "
+                "not %(v)s."
+            ),
+        }.get(exc.code)
+    if text is None:  # pragma: no cover - every code of identity.py has a message above
+        return str(exc)
+    return text % params
+
+
+def identity_validation_error(exc):
+    """The same message as a form/serializer ``ValidationError``."""
+    from django.core.exceptions import ValidationError
+
+    return ValidationError(identity_error(exc), code=f"{exc.field}_{exc.code}")
+
+
+def validated(check, *args):
+    """``check(*args)`` (an ``ansinh.rules.identity`` check), its error as a ValidationError."""
+    from ansinh.rules.identity import IdentityError
+
+    try:
+        return check(*args)
+    except IdentityError as exc:
+        raise identity_validation_error(exc) from None

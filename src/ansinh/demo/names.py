@@ -14,6 +14,8 @@ from datetime import date
 
 from faker.providers.person.vi_VN import Provider as _FakerPerson
 
+from ansinh.rules.identity import make_cccd
+
 
 def _weighted(pairs):
     names = [n for n, _ in pairs]
@@ -200,10 +202,9 @@ def name_variant(rng: random.Random, full_name: str) -> str:
 
 
 def cccd(rng: random.Random, born: date, sex: str, province: str) -> str:
-    """12 digits: birth province (3), sex and century (1), birth year (2), random (6)."""
-    century = 0 if born.year < 2000 else 2
-    digit = century + (1 if sex == "F" else 0)
-    return f"{province}{digit}{born.year % 100:02d}{rng.randrange(10**6):06d}"
+    """12 digits: birth province (3), sex and century (1), birth year (2), random (6); passes
+    ``ansinh.rules.identity.check_cccd`` for that birth date and sex."""
+    return make_cccd(province, born.year, sex, rng.randrange(10**6))
 
 
 def si_code(rng: random.Random, province: str = "87") -> str:

@@ -4,11 +4,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ansinh.common.rule_errors import validated
 from ansinh.common.widgets import DateInput, MonthField
 from ansinh.places.models import Commune, Hamlet
+from ansinh.rules.identity import check_cccd, check_phone, check_si_code
 
 from .models import CompulsoryPeriod, Person, SupportGroup
-from .validation import validate_cccd, validate_si_code
 
 
 class PersonForm(forms.ModelForm):
@@ -27,6 +28,10 @@ class PersonForm(forms.ModelForm):
         initial="new",
     )
     household_id = forms.IntegerField(label=_("Household number"), required=False)
+    # Longer than stored: typed with spaces, dots or +84, they are normalised in clean_<field>.
+    cccd = forms.CharField(label=_("National ID (CCCD)"), required=False, max_length=24)
+    si_code = forms.CharField(label=_("Social-insurance code"), required=False, max_length=20)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=24)
     old_address = forms.CharField(
         label=_("Address written before July 2025 (optional)"),
         required=False,
@@ -66,15 +71,15 @@ class PersonForm(forms.ModelForm):
 
     def clean_cccd(self):
         value = self.cleaned_data["cccd"].strip()
-        if value:
-            validate_cccd(value)
-        return value
+        return validated(check_cccd, value).number if value else value
 
     def clean_si_code(self):
         value = self.cleaned_data["si_code"].strip()
-        if value:
-            validate_si_code(value)
-        return value
+        return validated(check_si_code, value) if value else value
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"].strip()
+        return validated(check_phone, value) if value else value
 
     def clean_birth_date(self):
         value = self.cleaned_data["birth_date"]
@@ -86,6 +91,11 @@ class PersonForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("cccd") and data.get("birth_date") and data.get("sex"):
+            try:  # the CCCD's sex/century and year digits agree with the person
+                validated(check_cccd, data["cccd"], data["birth_date"].year, data["sex"])
+            except ValidationError as exc:
+                self.add_error("cccd", exc)
         if not data.get("commune"):
             self._commune_from_old_address(data)
         hamlet, commune = data.get("hamlet"), data.get("commune")

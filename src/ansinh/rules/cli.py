@@ -13,6 +13,11 @@ Subcommands::
     pension --sex F --born 1970-01 --history FILE [--on 2026-11] [--json]
     withdrawal --sex F --born 1975-03 --history FILE [--on 2026-11] [--income 2000000]
                [--group poor] [--severe-illness] [--json]
+    check cccd|bhxh|phone VALUE [--born YYYY-MM-DD|YYYY] [--sex M|F] [--json]
+
+``check`` reads a personal number (:mod:`ansinh.rules.identity`): exit 0 and what the number
+says (province, sex, birth years; the normalised number) when it passes, exit 1 and the reason
+naming the field (on stderr; with ``--json`` as ``{"valid": false, ...}`` on stdout) when not.
 
 ``pension --months N --income X`` is a shortcut for N voluntary months at a
 constant income, ending in the month before ``--on`` (default: this month).
@@ -46,6 +51,9 @@ from decimal import Decimal
 from typing import TextIO
 
 from .hi import hi_quote, household_quote
+from .hi import hi_quote
+from .identity import FIELDS, IdentityError
+from .identity import check as check_identity
 from .money import fmt_dong
 from .months import Month, shift_date
 from .parameters import MissingParameter, ParameterTable, default_table
@@ -146,6 +154,21 @@ def _province(text: str) -> str:
     if not (t.isdigit() and len(t) == 2):
         raise argparse.ArgumentTypeError(f"invalid province code {text!r}: two digits expected")
     return t
+
+
+def _born(text: str) -> date | int:
+    t = text.strip()
+    if t.isdigit() and len(t) == 4:
+        return int(t)
+    return _date(t)
+
+
+class CheckFailed(Exception):
+    """`check` found the number wrong: exit 1 with the reason."""
+
+    def __init__(self, data: dict, message: str):
+        super().__init__(message)
+        self.data = data
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -266,6 +289,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="a listed severe illness: the state support received is not deducted",
     )
     w.add_argument("--json", action="store_true")
+    c = sub.add_parser("check", help="check a CCCD, social-insurance code (bhxh) or phone number")
+    c.add_argument("kind", choices=list(FIELDS), help="cccd, bhxh or phone")
+    c.add_argument("value", help="the number as written (spaces, dots and +84 allowed)")
+    c.add_argument("--born", type=_born, help="date of birth YYYY-MM-DD (or the year YYYY)")
+    c.add_argument("--sex", type=_sex, help="M or F")
+    c.add_argument("--json", action="store_true")
     return p
 
 
@@ -603,13 +632,69 @@ def _withdrawal(args, table, out):
     return data, lines
 
 
+_FIELD_WORDS = {
+    "cccd": "Số CCCD (national ID)",
+    "si_code": "Mã số BHXH (social-insurance code)",
+    "phone": "Số điện thoại (phone)",
+}
+
+
+def _identity_words(exc: IdentityError) -> str:
+    return f"{_FIELD_WORDS.get(exc.field, exc.field)}: {exc}"
+
+
+def _check(args, describe) -> tuple[dict, list[str]]:
+    if args.kind != "cccd" and (args.born is not None or args.sex is not None):
+        raise UsageError("--born and --sex go with check cccd only")
+    try:
+        found = check_identity(args.kind, args.value, args.born, args.sex)
+    except IdentityError as exc:
+        message = describe(exc)
+        data = {
+            "kind": args.kind,
+            "value": args.value,
+            "valid": False,
+            "field": exc.field,
+            "code": exc.code,
+            "error": message,
+        }
+        raise CheckFailed(data, message) from None
+    data = {"kind": args.kind, "value": args.value, "valid": True}
+    if args.kind == "cccd":
+        data.update(
+            normalised=found.number,
+            province_code=found.province_code,
+            province=found.province,
+            sex=found.sex,
+            birth_years=[found.first_year, found.last_year],
+            birth_year=found.birth_year,
+        )
+        sex = "nữ (F)" if found.sex == "F" else "nam (M)"
+        lines = [
+            f"Số CCCD hợp lệ (valid national ID): {found.number}",
+            f"Nơi đăng ký (province):  {found.province_code} {found.province}",
+            f"Giới tính (sex):         {sex}",
+            f"Năm sinh (birth year):   {found.birth_year}",
+        ]
+    else:
+        data["normalised"] = found
+        label = _FIELD_WORDS[FIELDS[args.kind]]
+        lines = [f"{label} hợp lệ (valid): {found}"]
+    return data, lines
+
+
 def main(
     argv: list[str] | None = None,
     table: ParameterTable | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    describe=None,
 ) -> int:
-    """Run the CLI; returns the exit code (0 ok, 2 invalid input)."""
+    """Run the CLI; returns the exit code (0 ok, 1 a checked number is wrong, 2 invalid input).
+
+    ``describe(IdentityError) -> str`` words a failed ``check`` (the ``ansinh`` command passes
+    the translated messages of ``ansinh.common``); by default Vietnamese field, English reason.
+    """
     stdout = sys.stdout if stdout is None else stdout
     stderr = sys.stderr if stderr is None else stderr
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -627,11 +712,18 @@ def main(
             data, lines = _retirement(args, table, stdout)
         elif args.command == "withdrawal":
             data, lines = _withdrawal(args, table, stdout)
+        elif args.command == "check":
+            data, lines = _check(args, describe or _identity_words)
         else:
             data, lines = _pension(args, table, stdout)
     except UsageError as exc:
         _write(stderr, f"{exc}\n")
         return 2
+    except CheckFailed as exc:
+        if args.json:
+            _write(stdout, json.dumps(exc.data, ensure_ascii=False, indent=2) + "\n")
+        _write(stderr, f"{exc}\n")
+        return 1
     except IncomeOutOfRange as exc:
         _write(stderr, f"error: {exc}\n")
         return 2

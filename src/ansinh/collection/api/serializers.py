@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ansinh.rules.vsi import MODES
+from ansinh.common.rule_errors import identity_error
+from ansinh.rules.identity import IdentityError, check_person_code
 
 from ..choices import ReasonCode
 from ..models import CycleEntry, CycleRun
@@ -50,11 +52,26 @@ class CycleEntrySerializer(serializers.ModelSerializer):
         ]
 
 
+class PersonCodeField(serializers.CharField):
+    """A social-insurance code (10 digits) or CCCD (12 digits, a real province code),
+    spaces and dots dropped; a malformed code is refused with the field named."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("help_text", _("Social-insurance code (10 digits) or CCCD (12 digits)"))
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        try:
+            return check_person_code(value)
+        except IdentityError as exc:
+            raise serializers.ValidationError(identity_error(exc)) from None
+
+
 class ReceiptInSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=40, help_text=_("Receipt number (unique)"))
-    si_code = serializers.CharField(
-        max_length=12, help_text=_("Social-insurance code (10 digits) or CCCD (12 digits)")
-    )
+    si_code = PersonCodeField()
     paid_on = serializers.DateField()
     months = serializers.IntegerField(min_value=1, max_value=60)
     amount = serializers.IntegerField(min_value=0, help_text=_("Paid by the participant, dong"))
@@ -80,6 +97,6 @@ class ReceiptOutSerializer(serializers.Serializer):
 
 class ReasonInSerializer(serializers.Serializer):
     cycle = serializers.IntegerField(help_text=_("Cycle id (from /api/v1/collection/cycles/)"))
-    si_code = serializers.CharField(max_length=12)
+    si_code = PersonCodeField()
     code = serializers.ChoiceField(choices=ReasonCode.choices)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
