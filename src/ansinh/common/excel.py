@@ -1,7 +1,9 @@
 """Excel files offices can hand over: a title block, a header row, data, signature lines.
 
-Every cell goes through `safe_cell`, so a value starting with = + - @ is stored as text and
-never runs as a formula in the recipient's spreadsheet (formula injection).
+Under the rows, the legal parameters marked unconfirmed that computing them read are listed
+(``ansinh.common.unconfirmed``). Every cell goes through `safe_cell`, so a value starting with
+= + - @ is stored as text and never runs as a formula in the recipient's spreadsheet
+(formula injection).
 """
 
 from collections.abc import Iterable, Sequence
@@ -12,6 +14,8 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+
+from .unconfirmed import unconfirmed_lines
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -60,6 +64,11 @@ def build_workbook(
             cell.number_format = "#,##0"
     for i, header in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(str(header)) + 6))
+    notes = unconfirmed_lines()  # after the rows: what computing them read
+    if notes:
+        ws.append([])
+        for line in notes:
+            ws.append([safe_cell(line)])
     if signatures:
         ws.append([])
         ws.append([f"Ngày {date.today():%d} tháng {date.today():%m} năm {date.today():%Y}"])

@@ -74,9 +74,11 @@ def income_floor(on=None) -> int:
     rural poverty line in force. Forms offer it as their default income."""
     from datetime import date
 
+    from ansinh.rules.parameters import untracked
     from ansinh.rules.vsi import income_bounds
 
-    return income_bounds(current_table(), on or date.today())[0]
+    with untracked():  # a form's default, not a figure the page states
+        return income_bounds(current_table(), on or date.today())[0]
 
 
 def hi_period_choices(on=None) -> list[tuple[int, str]]:
@@ -86,6 +88,9 @@ def hi_period_choices(on=None) -> list[tuple[int, str]]:
     from django.utils.translation import gettext_lazy as _
 
     from ansinh.rules.hi import hi_periods
+    from ansinh.rules.parameters import untracked
 
     labels = {3: _("3 months"), 6: _("6 months"), 12: _("12 months")}
-    return [(n, labels.get(n, str(n))) for n in hi_periods(current_table(), on or date.today())]
+    with untracked():  # the choices offered, not a figure the page states
+        periods = hi_periods(current_table(), on or date.today())
+    return [(n, labels.get(n, str(n))) for n in periods]

@@ -15,7 +15,9 @@ from .parameters import (
     MissingParameter,
     Param,
     ParameterTable,
+    ParameterUse,
     default_table,
+    track_parameters,
 )
 from .pension import (
     ContributionMonth,
@@ -54,6 +56,7 @@ __all__ = [
     "Month",
     "Param",
     "ParameterTable",
+    "ParameterUse",
     "PensionAssessment",
     "Projection",
     "Retirement",
@@ -82,5 +85,6 @@ __all__ = [
     "round_dong",
     "social_pension",
     "support_rate",
+    "track_parameters",
     "vsi_quote",
 ]

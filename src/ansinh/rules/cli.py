@@ -32,7 +32,10 @@ constant income, ending in the month before ``--on`` (default: this month).
 
 Output: readable text with thousands separators (1.263.600 đ), or with
 ``--json`` every figure as JSON (amounts in whole dong as numbers, months as
-"YYYY-MM", dates as "YYYY-MM-DD", percentages as numbers).  Invalid input
+"YYYY-MM", dates as "YYYY-MM-DD", percentages as numbers).  Every computation says which
+parameter rows marked unconfirmed its figures rest on: ``"unconfirmed"`` in the JSON (a list
+of ``{key, value, valid_from, valid_to, province, source, note}``, empty when none), and a
+closing "Chưa xác nhận (unconfirmed)" line per row in the text.  Invalid input
 (income out of range, unknown group, bad month or date, members < 1, unknown
 sex, unreadable history) prints a message on stderr and returns 2, with
 nothing on stdout.
@@ -51,12 +54,18 @@ from decimal import Decimal
 from typing import TextIO
 
 from .hi import hi_quote, household_quote
-from .hi import hi_quote
 from .identity import FIELDS, IdentityError
 from .identity import check as check_identity
 from .money import fmt_dong
 from .months import Month, shift_date
-from .parameters import MissingParameter, ParameterTable, default_table
+from .parameters import (
+    MissingParameter,
+    Param,
+    ParameterTable,
+    default_table,
+    families,
+    track_parameters,
+)
 from .pension import (
     ContributionMonth,
     assess,
@@ -683,6 +692,35 @@ def _check(args, describe) -> tuple[dict, list[str]]:
     return data, lines
 
 
+def unconfirmed_json(rows: list[Param]) -> list[dict]:
+    """The unconfirmed rows a computation read, as the ``--json`` output lists them."""
+    return [
+        {
+            "key": r.key,
+            "value": _num(r.value) if r.value_type in ("int", "decimal") else r.value,
+            "valid_from": r.valid_from.isoformat(),
+            "valid_to": r.valid_to.isoformat() if r.valid_to else None,
+            "province": r.province,
+            "source": r.source,
+            "note": r.note,
+        }
+        for r in rows
+    ]
+
+
+def unconfirmed_lines(rows: list[Param]) -> list[str]:
+    lines = []
+    for fam in families(rows):
+        r = fam.rows[0]
+        value = f" = {r.value_text} từ {r.valid_from:%d/%m/%Y}" if len(fam.rows) == 1 else ""
+        lines.append(
+            f"Chưa xác nhận (unconfirmed): {fam.label}{value}"
+            + (f", tỉnh {r.province}" if r.province else "")
+            + (f" — {fam.source}" if fam.source else "")
+        )
+    return lines
+
+
 def main(
     argv: list[str] | None = None,
     table: ParameterTable | None = None,
@@ -706,16 +744,20 @@ def main(
                 args = parser.parse_args(argv)
         except SystemExit as exc:  # only --help exits here (errors raise UsageError)
             return int(exc.code or 0)
-        if args.command == "quote":
-            data, lines = (_vsi if args.kind == "vsi" else _hi)(args, table, stdout)
-        elif args.command == "retirement":
-            data, lines = _retirement(args, table, stdout)
-        elif args.command == "withdrawal":
-            data, lines = _withdrawal(args, table, stdout)
-        elif args.command == "check":
-            data, lines = _check(args, describe or _identity_words)
-        else:
-            data, lines = _pension(args, table, stdout)
+        with track_parameters() as used:
+            if args.command == "quote":
+                data, lines = (_vsi if args.kind == "vsi" else _hi)(args, table, stdout)
+            elif args.command == "retirement":
+                data, lines = _retirement(args, table, stdout)
+            elif args.command == "withdrawal":
+                data, lines = _withdrawal(args, table, stdout)
+            elif args.command == "check":
+                data, lines = _check(args, describe or _identity_words)
+            else:
+                data, lines = _pension(args, table, stdout)
+        if args.command != "check":  # every computation from the table
+            data["unconfirmed"] = unconfirmed_json(used.unconfirmed)
+            lines = lines + unconfirmed_lines(used.unconfirmed)
     except UsageError as exc:
         _write(stderr, f"{exc}\n")
         return 2

@@ -18,6 +18,16 @@ Lookup rules
   national row, so they never fall back to a national figure.
 * Two rows of the same key and province may not overlap (ValueError).
 
+Which rows a computation read
+-----------------------------
+``with track_parameters() as used: ...`` records every row :meth:`ParameterTable.row` (and so
+``value`` / ``value_or``) returns inside the block, whatever table and whichever computation
+asked: ``used.rows`` in the order first read, ``used.unconfirmed`` those marked unconfirmed.
+The record lives in a context variable (per thread, per asyncio task), so a page, a file or the
+CLI that wraps its computations in one block can say which unconfirmed figures its numbers rest
+on without any computation passing anything along. Blocks nest: an inner block's reads are
+also the outer block's. Outside any block a lookup costs one context-variable read more.
+
 Keys (value type in brackets)
 -----------------------------
 ``base_salary``, ``reference_level`` [int dong]; ``poverty.rural``,
@@ -33,10 +43,10 @@ Keys (value type in brackets)
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import functools
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -47,6 +57,12 @@ from .months import Month
 __all__ = [
     "Param",
     "ParameterTable",
+    "ParameterFamily",
+    "ParameterUse",
+    "current_use",
+    "families",
+    "track_parameters",
+    "untracked",
     "MissingParameter",
     "DEFAULT_PARAMETERS",
     "default_table",
@@ -182,36 +198,110 @@ class Param:
         }
 
 
-#: At most this many remembered lookups per table (then it starts again).
-_FOUND_MAX = 50_000
+class ParameterUse:
+    """The parameter rows read inside a :func:`track_parameters` block."""
 
-#: The rows read inside :func:`reading` (None outside it: lookups then record nothing).
-_READ: contextvars.ContextVar[dict[tuple[str, str | None, date], Param] | None] = (
-    contextvars.ContextVar("ansinh_parameters_read", default=None)
+    __slots__ = ("_rows", "_outer")
+
+    def __init__(self, outer: ParameterUse | None = None):
+        self._rows: dict[tuple[str, str | None, date], Param] = {}  # (key, province, from)
+        self._outer = outer
+
+    def add(self, row: Param) -> None:
+        use: ParameterUse | None = self
+        while use is not None:
+            use._rows.setdefault((row.key, row.province, row.valid_from), row)
+            use = use._outer
+
+    @property
+    def rows(self) -> list[Param]:
+        """Every row read, in the order first read."""
+        return list(self._rows.values())
+
+    def values(self):
+        return self._rows.values()
+
+    @property
+    def unconfirmed(self) -> list[Param]:
+        """The rows read that are marked unconfirmed, by key, province and date."""
+        found = {(r.key, r.province or "", r.valid_from): r for r in self._rows.values()}
+        return [found[k] for k in sorted(found) if found[k].unconfirmed]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __bool__(self) -> bool:  # an empty record is still a record
+        return True
+
+
+@dataclass(frozen=True)
+class ParameterFamily:
+    """Unconfirmed rows of one family said once: ``pension.adjustment.2011-2026`` and source."""
+
+    label: str
+    rows: tuple[Param, ...]
+    source: str
+
+
+def families(rows: Iterable[Param]) -> list[ParameterFamily]:
+    """Group rows whose keys differ only in a trailing number and share a source."""
+    groups: dict[tuple[str, str, str], list[Param]] = {}
+    for r in rows:
+        stem, _, tail = r.key.rpartition(".")
+        stem = stem if tail.isdigit() else r.key
+        groups.setdefault((stem, r.province or "", r.source), []).append(r)
+    out = []
+    for (stem, _prov, source), members in groups.items():
+        tails = sorted(int(m.key.rpartition(".")[2]) for m in members if m.key != stem)
+        if len(tails) > 1:
+            label = f"{stem}.{tails[0]}-{tails[-1]}"
+        else:
+            label = members[0].key
+        out.append(ParameterFamily(label, tuple(members), source))
+    return out
+
+
+_USE: contextvars.ContextVar[ParameterUse | None] = contextvars.ContextVar(
+    "ansinh_parameter_use", default=None
 )
 
 
-@contextlib.contextmanager
-def reading() -> Iterator[dict[tuple[str, str | None, date], Param]]:
-    """Record every row a computation reads: ``with reading() as used: ...``.
-
-    ``used`` maps ``(key, province, valid_from)`` to each :class:`Param` row that answered,
-    so a caller can say which figures (and which unconfirmed ones, with their source) a
-    result rests on.
-    Nested blocks see their own reads and hand them to the enclosing block.
-    """
-    outer = _READ.get()
-    used: dict[tuple[str, str | None, date], Param] = {}
-    token = _READ.set(used)
+@contextmanager
+def track_parameters() -> Iterator[ParameterUse]:
+    """Record the parameter rows every lookup inside the block returns (see the module doc)."""
+    use = ParameterUse(_USE.get())
+    token = _USE.set(use)
     try:
-        yield used
+        yield use
     finally:
-        _READ.reset(token)
-        if outer is not None:
-            outer.update(used)
+        _USE.reset(token)
 
 
-def keys_read(used: dict[tuple[str, str | None, date], Param]) -> tuple[str, ...]:
+#: The name the computations use for the same block: ``with reading() as used:`` then
+#: ``keys_read(used)`` gives a result's ``parameters``.
+reading = track_parameters
+
+
+@contextmanager
+def untracked() -> Iterator[None]:
+    """Lookups inside are not recorded (a form's default or choice list, not a figure)."""
+    token = _USE.set(None)
+    try:
+        yield
+    finally:
+        _USE.reset(token)
+
+
+def current_use() -> ParameterUse | None:
+    """The innermost :func:`track_parameters` record in force here, if any."""
+    return _USE.get()
+
+
+#: At most this many remembered lookups per table (then it starts again).
+_FOUND_MAX = 50_000
+
+
+def keys_read(used: ParameterUse) -> tuple[str, ...]:
     """The parameter keys of a :func:`reading` record, sorted (a result's ``parameters``)."""
     return tuple(sorted({row.key for row in used.values()}))
 
@@ -256,9 +346,8 @@ class ParameterTable:
         found = self._found.get((key, d, province))
         if found is None:
             found = self._find(key, d, province)
-        used = _READ.get()
-        if used is not None:
-            used[key, found.province, found.valid_from] = found
+        if (use := _USE.get()) is not None:
+            use.add(found)
         return found
 
     def _find(self, key: str, d: date, province: str | None) -> Param:

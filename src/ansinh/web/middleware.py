@@ -21,3 +21,19 @@ class VietnameseFirstMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ParameterUseMiddleware:
+    """Each request is one ``track_parameters()`` block: the pages, PDFs and exports it makes
+    can say which unconfirmed legal parameters their figures read (``ansinh.common.unconfirmed``),
+    whichever computation read them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from ansinh.rules.parameters import track_parameters
+
+        with track_parameters() as used:
+            request.parameter_use = used
+            return self.get_response(request)

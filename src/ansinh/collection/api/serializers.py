@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ansinh.rules.vsi import MODES
 from ansinh.common.rule_errors import identity_error
 from ansinh.rules.identity import IdentityError, check_person_code
+from ansinh.rules.vsi import MODES
 
 from ..choices import ReasonCode
 from ..models import CycleEntry, CycleRun

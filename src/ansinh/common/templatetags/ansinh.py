@@ -74,3 +74,13 @@ def param_error(params, name):
         name,
         message,
     )
+
+
+@register.inclusion_tag("common/_unconfirmed.html")
+def unconfirmed_figures():
+    """The parameter rows marked unconfirmed that this request's computations read so far
+    (``ansinh.rules.parameters.track_parameters``, opened per request by the middleware),
+    each family once with its value and legal source. Place it after the figures."""
+    from ansinh.common.unconfirmed import unconfirmed_now
+
+    return {"families": unconfirmed_now()}
