@@ -85,9 +85,8 @@ def test_the_unconfirmed_figures_of_real_computations():
         hi_quote(T, 2, date(2025, 8, 1), 12)
     assert [r.key for r in used.unconfirmed] == ["hi.periods"]
     with track_parameters() as used:
-        assess(
-            T, "F", Month(1970, 1), constant_history(Month(2010, 1), 187, 5_000_000), Month(2026, 1)
-        )
+        history = constant_history(Month(2010, 1), 187, 5_000_000)
+        assess(T, "F", Month(1970, 1), history, Month(2026, 1))
     keys = {r.key for r in used.unconfirmed}
     assert {f"pension.adjustment.{y}" for y in range(2010, 2026)} <= keys
     [fam] = [f for f in families(used.unconfirmed) if f.label.startswith("pension.adjustment")]
@@ -138,8 +137,8 @@ def test_cli_json_names_each_unconfirmed_parameter_and_its_source():
     assert row["valid_from"] == "2026-07-01" and "Decree 161/2026" in row["source"]
     d = _json("quote", "hi", "--members", "3", "--on", "2025-08-01")
     assert [r["key"] for r in d["unconfirmed"]] == ["hi.periods"]
-    d = _json("pension", "--sex", "F", "--born", "1970-01", "--months", "187", "--income", "5000000",
-              "--on", "2026-01")  # fmt: skip
+    d = _json("pension", "--sex", "F", "--born", "1970-01", "--months", "187",
+              "--income", "5000000", "--on", "2026-01")  # fmt: skip
     assert {r["key"] for r in d["unconfirmed"]} >= {"pension.adjustment.2024"}
     assert all(r["source"] for r in d["unconfirmed"])
 
