@@ -130,3 +130,38 @@ class ImportForm(forms.Form):
     keep_valid = forms.BooleanField(
         label=_("If some rows are rejected, keep the valid rows"), required=False
     )
+
+
+class OfficialListForm(forms.Form):
+    """The period and organisation of a D05-TS / D03-TS list (Decision 490/QĐ-BHXH)."""
+
+    kind = forms.ChoiceField(
+        label=_("List"),
+        choices=[
+            ("d05", _("D05-TS: voluntary social insurance participants")),
+            ("d03", _("D03-TS: household health insurance participants")),
+        ],
+    )
+    start = forms.DateField(label=_("Receipts from"), widget=DateInput())
+    end = forms.DateField(label=_("to"), widget=DateInput())
+    organisation = forms.ModelChoiceField(
+        label=_("Collection organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("All organisations in my area"),
+    )
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The period ends before it starts."))
+            elif (end - start).days > 366:
+                self.add_error("end", _("A list covers at most one year of receipts."))
+        return data

@@ -35,5 +35,6 @@ urlpatterns = [
         name="collection_import_template",
     ),
     path("collection/measures/", views.measures, name="collection_measures"),
+    path("collection/official-lists/", views.official_list, name="collection_official_list"),
     path("collection/notices/<int:pk>/read/", views.notice_read, name="collection_notice_read"),
 ]

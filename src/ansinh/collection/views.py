@@ -238,8 +238,17 @@ def cycle_detail(request, pk):
             "mix": queries.reason_mix(run, request.user),
             "reasons_due": reasons_due(Month.of(run.month)),
             "office_staff": services.is_office_staff(request.user),
+            "list_period": _month_period(run.month),
         },
     )
+
+
+def _month_period(month) -> str:
+    """The query string of a month's receipts for the official lists (D05-TS, D03-TS)."""
+    from ansinh.enrolment.official_lists import month_bounds
+
+    first, last = month_bounds(month)
+    return f"start={first.isoformat()}&end={last.isoformat()}"
 
 
 @login_required
@@ -516,3 +525,32 @@ def measures(request):
 def notice_read(request, pk):
     Notice.objects.filter(pk=pk, user=request.user).update(read_at=date.today())
     return HttpResponse("")
+
+
+@login_required
+def official_list(request):
+    """D05-TS / D03-TS (Decision 490/QĐ-BHXH 2023) for a period, as the office receives it:
+    the page with its form; ?download=1 sends the Excel file. Scoped like every list."""
+    from ansinh.common.excel import workbook_response
+    from ansinh.enrolment.official_lists import month_bounds
+    from ansinh.enrolment.official_lists import official_list as build
+
+    from .forms import OfficialListForm
+
+    first, last = month_bounds(date.today())
+    data = request.GET if "start" in request.GET else None
+    form = OfficialListForm(
+        data,
+        organisations=services.organisations_for(request.user),
+        initial={"kind": request.GET.get("kind", "d05"), "start": first, "end": last},
+    )
+    if data is not None and form.is_valid() and request.GET.get("download"):
+        c = form.cleaned_data
+        wb, filename = build(request.user, c["kind"], c["start"], c["end"], c["organisation"])
+        return workbook_response(wb, filename)
+    return render(
+        request,
+        "collection/official_list.html",
+        {"form": form, "query": request.GET.urlencode()},
+        status=400 if data is not None and not form.is_valid() else 200,
+    )
