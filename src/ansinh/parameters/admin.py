@@ -38,6 +38,7 @@ class ParameterForm(forms.ModelForm):
             "unconfirmed",
             "note",
         ]
+        widgets = {"source": forms.TextInput(attrs={"size": 90})}
 
     def _post_clean(self):
         super()._post_clean()  # the instance now holds the edited values
