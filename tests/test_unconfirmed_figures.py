@@ -28,13 +28,12 @@ def _notice(response) -> str:
 
 def test_vsi_quote_after_july_2026_names_the_reference_level(client, users):
     client.force_login(users["official"])
-    r = client.get(reverse("counsel"), {"income": 1_500_000, "group": "other", "months": 1,
-                                         "on": "2026-08-01"})  # fmt: skip
+    quote = {"income": 1_500_000, "group": "other", "months": 1, "mode": "1"}
+    r = client.get(reverse("counsel"), {**quote, "on": "2026-08-01"})
     notice = _notice(r)
     assert "reference_level" in notice and "Decree 161/2026" in notice
     assert "2.530.000" in notice and "01/07/2026" in notice
-    r = client.get(reverse("counsel"), {"income": 1_500_000, "group": "other", "months": 1,
-                                         "on": "2025-08-01"})  # fmt: skip
+    r = client.get(reverse("counsel"), {**quote, "on": "2025-08-01"})
     assert 'data-testid="unconfirmed"' not in r.content.decode()  # nothing uncertain here
 
 

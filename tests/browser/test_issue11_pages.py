@@ -12,7 +12,9 @@ def test_unconfirmed_notice_and_official_lists(
     page, new_page, live_server, users, office, login, shot
 ):
     login(page, live_server, "official")
-    page.goto(live_server.url + "/counsel/?income=1500000&group=other&months=1&on=2026-08-01")
+    page.goto(
+        live_server.url + "/counsel/?income=1500000&group=other&mode=1&months=1&on=2026-08-01"
+    )
     notice = page.locator("[data-testid=unconfirmed]")
     expect(notice).to_contain_text("reference_level")
     expect(notice).to_contain_text("Decree 161/2026")
@@ -30,7 +32,9 @@ def test_unconfirmed_notice_and_official_lists(
     phone = new_page(phone=True)
     phone.set_viewport_size({"width": 390, "height": 844})
     login(phone, live_server, "official")
-    phone.goto(live_server.url + "/counsel/?income=1500000&group=other&months=1&on=2026-08-01")
+    phone.goto(
+        live_server.url + "/counsel/?income=1500000&group=other&mode=1&months=1&on=2026-08-01"
+    )
     expect(phone.locator("[data-testid=unconfirmed]")).to_be_visible()
     box = phone.locator("[data-testid=unconfirmed]").bounding_box()
     assert box and box["x"] + box["width"] <= 390 + 1  # fits the phone's width

@@ -149,5 +149,7 @@ def test_cli_text_says_the_unconfirmed_figures_once_per_family():
             "5000000", "--on", "2026-01"]  # fmt: skip
     assert main(argv, stdout=out, stderr=err) == 0
     lines = [x for x in out.getvalue().splitlines() if x.startswith("Chưa xác nhận")]
-    assert len(lines) == 1 and "pension.adjustment.2010-2025" in lines[0]
-    assert "MOLISA/MOHA circular" in lines[0]
+    adjustment = [x for x in lines if "pension.adjustment" in x]
+    assert len(adjustment) == 1 and "pension.adjustment.2010-2025" in adjustment[0]
+    assert "MOLISA/MOHA circular" in adjustment[0]
+    assert all(" — " in x for x in lines)  # each with its source
