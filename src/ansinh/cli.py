@@ -15,7 +15,11 @@ RULE_COMMANDS = {"quote", "retirement", "pension", "withdrawal", "check"}
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ansinh.settings")
-    if len(argv) > 1 and argv[1] in RULE_COMMANDS:
+    # `check cccd|bhxh|phone` is the rules' check; plain `check` stays Django's system check.
+    is_rules = len(argv) > 1 and argv[1] in RULE_COMMANDS
+    if is_rules and argv[1] == "check":
+        is_rules = len(argv) > 2 and argv[2] in ("cccd", "bhxh", "phone", "-h", "--help")
+    if is_rules:
         import django
 
         django.setup()

@@ -541,7 +541,7 @@ def official_list(request):
     data = request.GET if "start" in request.GET else None
     form = OfficialListForm(
         data,
-        organisations=services.organisations_for(request.user),
+        organisations=Organisation.objects.restrict(request.user),
         initial={"kind": request.GET.get("kind", "d05"), "start": first, "end": last},
     )
     if data is not None and form.is_valid() and request.GET.get("download"):
