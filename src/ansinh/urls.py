@@ -19,3 +19,5 @@ urlpatterns = [
     path("", include("ansinh.reports.urls")),
     path("", include("ansinh.lookup.urls")),
 ]
+
+handler404 = "ansinh.web.views.not_found"

@@ -304,7 +304,7 @@ def _text(value) -> str:
 
 
 def _int(value) -> int | None:
-    if type(value) is str and value.isdigit():  # a plain CSV number
+    if type(value) is str and value.isascii() and value.isdigit():  # a plain CSV number
         return int(value)
     if isinstance(value, bool):
         return None
@@ -313,7 +313,8 @@ def _int(value) -> int | None:
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
     text = _text(value).replace(".", "").replace(",", "").replace(" ", "").removesuffix("đ")
-    return int(text) if text.isdigit() else None
+    # isdigit() alone also passes "²" and other digits int() refuses
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _is_formula(value) -> bool:

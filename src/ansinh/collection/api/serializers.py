@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ansinh.rules.vsi import MODES
@@ -7,9 +8,17 @@ from ..choices import ReasonCode
 from ..models import CycleEntry, CycleRun
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-10"})
+class MonthField(serializers.DateField):
+    """A month as YYYY-MM (the first day of the month in the database)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", **kwargs)
+
+
 class CycleRunSerializer(serializers.ModelSerializer):
     office = serializers.CharField(source="office.code")
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthField()
 
     class Meta:
         model = CycleRun
@@ -51,9 +60,13 @@ class CycleEntrySerializer(serializers.ModelSerializer):
 
 
 class ReceiptInSerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=40, help_text=_("Receipt number (unique)"))
+    number = serializers.CharField(
+        min_length=1, max_length=40, help_text=_("Receipt number (unique)")
+    )
     si_code = serializers.CharField(
-        max_length=12, help_text=_("Social-insurance code (10 digits) or CCCD (12 digits)")
+        min_length=1,
+        max_length=12,
+        help_text=_("Social-insurance code (10 digits) or CCCD (12 digits)"),
     )
     paid_on = serializers.DateField()
     months = serializers.IntegerField(min_value=1, max_value=60)
@@ -70,16 +83,21 @@ class ReceiptInSerializer(serializers.Serializer):
 class ReceiptOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
-    from_month = serializers.DateField(format="%Y-%m")
+    from_month = MonthField()
     months = serializers.IntegerField()
     gross = serializers.IntegerField()
     support = serializers.IntegerField()
     amount = serializers.IntegerField()
-    paid_through = serializers.DateField(format="%Y-%m")
+    paid_through = MonthField()
 
 
 class ReasonInSerializer(serializers.Serializer):
     cycle = serializers.IntegerField(help_text=_("Cycle id (from /api/v1/collection/cycles/)"))
-    si_code = serializers.CharField(max_length=12)
+    si_code = serializers.CharField(min_length=1, max_length=12)
     code = serializers.ChoiceField(choices=ReasonCode.choices)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class ReasonOutSerializer(serializers.Serializer):
+    entry = serializers.IntegerField(help_text=_("The cycle entry the reason is recorded on"))
+    code = serializers.CharField()
