@@ -61,7 +61,7 @@ def dashboard(request):
         {
             "f": f,
             "offices": visible_offices(request.user),
-            "chart": json.dumps(chart),
+            "chart": chart,
             "query": request.GET.urlencode(),
             "params": params,
         },
