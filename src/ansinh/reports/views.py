@@ -1,4 +1,3 @@
-import json
 from datetime import date
 
 from django.contrib.auth.decorators import login_required

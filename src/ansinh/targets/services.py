@@ -145,10 +145,8 @@ def split_target(user, target: OfficeTarget, level: str, values: dict) -> list[T
 
 def _share_values(shares) -> dict[str, int]:
     """A level's shares as {commune code, organisation or collector id: value}, for the log."""
-    return {
-        str(s.commune_id or s.organisation_id or s.collector_id): s.value
-        for s in sorted(shares, key=lambda s: str(s.commune_id or s.organisation_id or s.collector_id))
-    }
+    values = {str(s.commune_id or s.organisation_id or s.collector_id): s.value for s in shares}
+    return dict(sorted(values.items()))
 
 
 @transaction.atomic
