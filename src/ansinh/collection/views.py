@@ -441,6 +441,7 @@ def import_new(request):
             user, form.cleaned_data["file"], kind, form.cleaned_data["keep_valid"], run
         )
         return redirect("collection_import", pk=batch.pk)
+    services.recover_stopped_imports(_imports(user))
     recent = _imports(user)[:10]
     return render(
         request,
@@ -463,6 +464,10 @@ def _imports(user):
 @login_required
 def import_detail(request, pk):
     batch = get_object_or_404(_imports(request.user), pk=pk)
+    if not batch.finished and services.recover_stopped_imports(
+        _imports(request.user).filter(pk=pk)
+    ):
+        batch.refresh_from_db()
     template = "collection/_progress.html" if request.htmx else "collection/import.html"
     rows = batch.rows.all()
     if request.GET.get("all") != "1":
