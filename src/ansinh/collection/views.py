@@ -369,12 +369,11 @@ def my_list(request):
     """The collector's (or organisation's) own lists, phone-sized."""
     user = request.user
     run = queries.latest_run(user)
-    due = unpaid = []
-    if run is not None:
-        due = list(queries.entries(user, run, ListKind.DUE).order_by("hamlet_name", "full_name"))
-        unpaid = list(
-            queries.entries(user, run, ListKind.UNPAID).order_by("hamlet_name", "full_name")
-        )
+    show = request.GET.get("show", "all")
+    if show not in queries.MY_LIST_FILTERS:
+        show = "all"
+    q = (request.GET.get("q") or "").strip()[:60]
+    listing = queries.my_list(user, run, show, q) if run is not None else {}
     collector = user.collector if user.role == Role.COLLECTOR else None
     chat = ""
     if run is not None and (collector or user.organisation_id):
@@ -390,8 +389,18 @@ def my_list(request):
         "collection/my_list.html",
         {
             "run": run,
-            "due": due,
-            "unpaid": unpaid,
+            "groups": listing.get("groups", []),
+            "counts": listing.get("counts", {}),
+            "show": show,
+            "q": q,
+            # A long list opens one hamlet at a time; a search or a filter opens them all.
+            "expand": bool(q) or show != "all" or len(listing.get("groups", [])) <= 1,
+            "filters": [
+                ("all", _("All")),
+                ("due", _("Due")),
+                ("unpaid", _("Not paid")),
+                ("done", _("Paid today")),
+            ],
             "chat": chat,
             "notices": notices,
             "reason_codes": ReasonCode.choices,
