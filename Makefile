@@ -49,8 +49,14 @@ STRESS_SEED ?= 13
 STRESS = ANSINH_KILL_TRIALS=$(STRESS_TRIALS) ANSINH_KILL_SEED=$(STRESS_SEED) \
   $(VENV)/bin/pytest tests/faults/test_killed_mid_write.py -p no:xdist -p no:cacheprovider -q -s
 
+# The fuzz tests with many more examples than the suite's (STRESS_EXAMPLES per operation/form).
+STRESS_EXAMPLES ?= 300
+FUZZ = ANSINH_FUZZ_EXAMPLES=$(STRESS_EXAMPLES) $(VENV)/bin/pytest -p no:xdist -q \
+  tests/test_fuzz_api.py tests/test_fuzz_uploads.py tests/test_fuzz_forms.py
+
 stress: setup
 	env -u DATABASE_URL $(STRESS)
+	env -u DATABASE_URL $(FUZZ)
 	@if $(PY) scripts/pg_ready.py "$(PG_URL)"; then DATABASE_URL=$(PG_URL) $(STRESS); \
 	else echo "PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL trials"; fi
 

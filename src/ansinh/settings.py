@@ -12,9 +12,55 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("ANSINH_VAR", Path.cwd() / "var"))
 
-SECRET_KEY = os.environ.get("ANSINH_SECRET_KEY", "dev-only-not-secret-change-me-in-production")
 DEBUG = os.environ.get("ANSINH_DEBUG", "1") == "1"
 ALLOWED_HOSTS = os.environ.get("ANSINH_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+
+def _secret_key() -> str:
+    """ANSINH_SECRET_KEY; else, served without DEBUG, a random key made once and kept in
+    VAR_DIR/secret_key (readable by its owner only); else a development key."""
+    if os.environ.get("ANSINH_SECRET_KEY"):
+        return os.environ["ANSINH_SECRET_KEY"]
+    if DEBUG:
+        return "dev-only-not-secret-change-me-in-production"
+    import secrets
+
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+# Hardening (README, "Security"). Served without DEBUG the site is taken to be behind HTTPS:
+# HTTP is redirected, HSTS is sent and the cookies are secure. An office laptop serving its
+# LAN over plain HTTP sets ANSINH_HTTPS=0 (and then the four HTTPS checks of
+# `check --deploy` are silenced, on purpose). Behind a proxy that ends TLS, set
+# ANSINH_PROXY_SSL_HEADER=1 so X-Forwarded-Proto: https counts as HTTPS.
+HTTPS = os.environ.get("ANSINH_HTTPS", "0" if DEBUG else "1") == "1"
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("ANSINH_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+elif not DEBUG:
+    SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
+if os.environ.get("ANSINH_PROXY_SSL_HEADER") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# A session ends after 8 hours without a request (ANSINH_SESSION_IDLE_HOURS); each request
+# moves the end on.
+SESSION_COOKIE_AGE = int(float(os.environ.get("ANSINH_SESSION_IDLE_HOURS", "8")) * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -63,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ansinh.web.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "ansinh.urls"
@@ -102,6 +149,17 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+]
+# Passwords: at least 10 characters, not like the username or name, not a common password,
+# not all digits (Django's validators; their messages come in Vietnamese with the page).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -163,7 +221,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "ansinh.collection.api.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {
@@ -174,6 +232,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ansinh.collection.api.schema.add_error_responses",
+    ],
 }
 
 TASKS = {

@@ -7,6 +7,7 @@ from io import BytesIO
 
 import pytest
 from docx import Document
+from playwright.sync_api import expect
 
 from ansinh.campaigns.models import Visit
 from ansinh.enrolment.models import VsiEnrolment
@@ -109,11 +110,12 @@ def test_campaign_walkthrough(live_server, new_page, login, shot, office, users)
     phone.fill("#met_name", "Hộ ông Tư")
     phone.check("input[name=outcome][value=not_home]")
     phone.click("[data-testid=save-visit]")
-    phone.wait_for_function("document.getElementById('pending').textContent === '1'")
+    # a locator, not wait_for_function: its string predicate is eval'd, which the CSP forbids
+    expect(phone.locator("#pending")).to_have_text("1")
     shot(phone, "visit-offline")
     assert not Visit.objects.filter(met_name="Hộ ông Tư").exists()
     phone.context.set_offline(False)
-    phone.wait_for_function("document.getElementById('pending').textContent === '0'")
+    expect(phone.locator("#pending")).to_have_text("0")
     assert Visit.objects.filter(met_name="Hộ ông Tư").count() == 1
     phone.evaluate("window.ansinhVisitQueue.flush()")
     assert Visit.objects.count() == 2

@@ -1,11 +1,27 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from .audit import audited_delete, audited_save
 from .models import AuditEntry, User
 from .scope import restrict
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class AuditedAdmin(admin.ModelAdmin):
+    """Changes made in /admin/ go in the audit log like the pages' changes: who, when, the
+    row before and after (Django's own admin log keeps only a summary)."""
+
+    def save_model(self, request, obj, form, change):
+        audited_save(obj, request.user)
+
+    def delete_model(self, request, obj):
+        audited_delete(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audited_delete(obj, request.user)
+
+
+class ScopedAdmin(AuditedAdmin):
     """The admin site through the one scoping point: a staff account sees (and can open) only
     the rows `restrict()` gives it, as on every page; a superuser sees everything."""
 

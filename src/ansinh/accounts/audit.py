@@ -16,8 +16,13 @@ def snapshot(instance) -> dict:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def record(user, instance, before: dict | None, action: str | None = None) -> AuditEntry:
-    after = None if action == AuditEntry.Action.DELETE else snapshot(instance)
+def record(
+    user, instance, before: dict | None, action: str | None = None, after: dict | None = None
+) -> AuditEntry:
+    """Log one change of `instance`: `after` is its snapshot unless given (e.g. the shares of
+    a target, which are rows of their own)."""
+    if after is None and action != AuditEntry.Action.DELETE:
+        after = snapshot(instance)
     if action is None:
         action = AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE
     return AuditEntry.objects.create(

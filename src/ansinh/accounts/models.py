@@ -17,6 +17,12 @@ class Role(models.TextChoices):
 
 #: Roles that see national ID numbers in full; every other role sees them masked.
 ROLES_SEEING_PERSONAL_NUMBERS = {Role.PROVINCIAL_ADMIN, Role.OFFICE_MANAGER, Role.OFFICIAL}
+#: Roles that see social-insurance codes and phone numbers in full: the office, and the
+#: collection staff who collect from and call their own participants (decision 0024).
+ROLES_SEEING_CONTACT_NUMBERS = ROLES_SEEING_PERSONAL_NUMBERS | {
+    Role.ORGANISATION_MANAGER,
+    Role.COLLECTOR,
+}
 #: Roles that may register people and enrol them.
 ROLES_EDITING_REGISTRY = {Role.PROVINCIAL_ADMIN, Role.OFFICE_MANAGER, Role.OFFICIAL}
 #: Roles that may record receipts.
@@ -56,6 +62,13 @@ class User(AbstractUser):
     @property
     def sees_personal_numbers(self) -> bool:
         return self.is_superuser or self.role in ROLES_SEEING_PERSONAL_NUMBERS
+
+    def sees_number(self, kind: str) -> bool:
+        """Whether this user sees a person's `kind` of number ("cccd", "si_code", "phone")
+        in full on pages and in exports; the others see it masked."""
+        if kind == "cccd":
+            return self.sees_personal_numbers
+        return self.is_superuser or self.role in ROLES_SEEING_CONTACT_NUMBERS
 
     @property
     def edits_registry(self) -> bool:

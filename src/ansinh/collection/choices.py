@@ -73,6 +73,10 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed: nothing written")
 
 
+#: An import between its start and its end: its process must be alive (decision 0018).
+RUNNING = (ImportStatus.VALIDATING, ImportStatus.WRITING)
+
+
 class RowStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DUPLICATE = "duplicate", _("Already recorded")

@@ -52,6 +52,7 @@ from django.utils.translation import gettext as _
 
 from ansinh.accounts.models import AuditEntry
 from ansinh.accounts.scope import scope_for
+from ansinh.common import lease
 from ansinh.common.rule_errors import identity_error
 from ansinh.common.text import add_months
 from ansinh.enrolment.ledger import WriteConflict, first_new_receipt, write_staged_vsi_receipts
@@ -65,7 +66,7 @@ from ansinh.rules.months import Month
 from ansinh.rules.vsi import LUMP_SUM_METHODS, IncomeOutOfRange, support_since, vsi_method_quote
 
 from . import sql as _sql  # noqa: F401  (registers the anyof lookup)
-from .choices import ImportStatus, ListKind, RowStatus, Source
+from .choices import RUNNING, ImportStatus, ListKind, RowStatus, Source
 from .models import Collector, CycleEntry, ImportRow, ReceiptImport
 
 BATCH = 5_000
@@ -306,7 +307,7 @@ def _text(value) -> str:
 
 
 def _int(value) -> int | None:
-    if type(value) is str and value.isdigit():  # a plain CSV number
+    if type(value) is str and value.isascii() and value.isdigit():  # a plain CSV number
         return int(value)
     if isinstance(value, bool):
         return None
@@ -315,7 +316,8 @@ def _int(value) -> int | None:
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
     text = _text(value).replace(".", "").replace(",", "").replace(" ", "").removesuffix("đ")
-    return int(text) if text.isdigit() else None
+    # isdigit() alone also passes "²" and other digits int() refuses
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _is_formula(value) -> bool:
@@ -825,10 +827,16 @@ class _Validator:
         return row
 
 
+def _start(batch: ReceiptImport) -> None:
+    """Checking begins: the status, who runs it and the first heartbeat (decision 0018)."""
+    batch.status = ImportStatus.VALIDATING
+    batch.owner, batch.heartbeat_at = lease.this_owner(), timezone.now()
+    batch.save(update_fields=["status", "owner", "heartbeat_at"])
+
+
 def import_receipts(batch: ReceiptImport, user, fileobj) -> ReceiptImport:
     """Run an import to the end: validate (phase 1) and write (phase 2), or reject."""
-    batch.status = ImportStatus.VALIDATING
-    batch.save(update_fields=["status"])
+    _start(batch)
     validator = _Validator(batch, user)
     counts = {RowStatus.ACCEPTED: 0, RowStatus.DUPLICATE: 0, RowStatus.REJECTED: 0}
     writer = Writer.start_for(batch, user)
@@ -878,11 +886,17 @@ def _import_receipts(batch, user, fileobj, validator, counts, writer) -> Receipt
         )
     batch.status = ImportStatus.WRITING
     batch.save(update_fields=["status", "total"])
+    message = _("%(a)s receipt(s) recorded, %(d)s already recorded, %(r)s rejected.") % {
+        "a": counts[RowStatus.ACCEPTED],
+        "d": counts[RowStatus.DUPLICATE],
+        "r": counts[RowStatus.REJECTED],
+    }
+    final = _final_fields(batch, ImportStatus.DONE, counts, message)
     try:
         if writer is not None:
-            writer.commit()
+            writer.commit(final)
         else:
-            write_accepted(batch, user)
+            write_accepted(batch, user, final)
     except Exception as exc:
         ImportRow.objects.filter(batch=batch, status=RowStatus.ACCEPTED).update(
             status=RowStatus.SKIPPED
@@ -893,11 +907,6 @@ def _import_receipts(batch, user, fileobj, validator, counts, writer) -> Receipt
             counts,
             _stopped_by(exc, writing=True),
         )
-    message = _("%(a)s receipt(s) recorded, %(d)s already recorded, %(r)s rejected.") % {
-        "a": counts[RowStatus.ACCEPTED],
-        "d": counts[RowStatus.DUPLICATE],
-        "r": counts[RowStatus.REJECTED],
-    }
     return _finish(batch, ImportStatus.DONE, counts, message)
 
 
@@ -946,7 +955,7 @@ def _record(validator, rows, counts, done, writer=None):
         counts[r.status] += 1
     done += len(rows)
     ReceiptImport.objects.filter(pk=validator.batch.pk).update(
-        done=done, total=max(done, validator.batch.total)
+        done=done, total=max(done, validator.batch.total), heartbeat_at=timezone.now()
     )
     # Written while the next batch is validated. Once the file is to be rejected, the writes
     # so far are rolled back at once (their locks released), and the rest only validated.
@@ -975,21 +984,38 @@ def _stage(rows: list[ImportRow]) -> None:
                 copy.write_row(values(r))
 
 
+def _final_fields(batch, status, counts, message) -> dict:
+    done = max(batch.done, sum(counts.values()))
+    return {
+        "status": status,
+        "accepted": counts[RowStatus.ACCEPTED] if status == ImportStatus.DONE else 0,
+        "duplicates": counts[RowStatus.DUPLICATE],
+        "rejected": counts[RowStatus.REJECTED],
+        "message": message,
+        "finished_at": timezone.now(),
+        "done": done,
+        "total": max(batch.total, done),
+    }
+
+
 def _finish(batch, status, counts, message, delete_rows=False):
     if delete_rows and status == ImportStatus.FAILED:
         ImportRow.objects.filter(batch=batch, status=RowStatus.ACCEPTED).update(
             status=RowStatus.SKIPPED
         )
-    batch.status = status
-    batch.accepted = counts[RowStatus.ACCEPTED] if status == ImportStatus.DONE else 0
-    batch.duplicates = counts[RowStatus.DUPLICATE]
-    batch.rejected = counts[RowStatus.REJECTED]
-    batch.message = message
-    batch.finished_at = timezone.now()
-    batch.done = max(batch.done, sum(counts.values()))
-    batch.total = max(batch.total, batch.done)
+    for name, value in _final_fields(batch, status, counts, message).items():
+        setattr(batch, name, value)
     batch.save()
     return batch
+
+
+def _mark_done(batch, done: dict | None) -> None:
+    """In the write's own transaction: the import is done exactly when its rows are written,
+    and only while it is still running (not declared stopped by a recovery, decision 0018)."""
+    if done is None:
+        return
+    if not ReceiptImport.objects.filter(pk=batch.pk, status__in=RUNNING).update(**done):
+        raise RuntimeError(_("This import was declared stopped while it ran; nothing was written."))
 
 
 # -- receipts: phase 2 -------------------------------------------------------------------------
@@ -1019,8 +1045,9 @@ def _write_lines(cur, batch: ReceiptImport, user, before: int, now, lines: tuple
     )
 
 
-def _write_end(batch: ReceiptImport, user, written: int) -> None:
-    """After the last lines: the visits their payments resolve, and one audit entry."""
+def _write_end(batch: ReceiptImport, user, written: int, done: dict | None = None) -> None:
+    """After the last lines: the visits their payments resolve, one audit entry, and the
+    import marked done (`done`, its final fields), all in the write's transaction."""
     from ansinh.collection.services import resolve_paid_visits
 
     resolve_paid_visits(
@@ -1034,16 +1061,17 @@ def _write_end(batch: ReceiptImport, user, written: int) -> None:
         object_repr=f"{batch.file_name}: {written} receipts"[:200],
         after={"file": batch.file_name, "sha256": batch.sha256, "receipts": written},
     )
+    _mark_done(batch, done)
 
 
 @transaction.atomic
-def write_accepted(batch: ReceiptImport, user) -> int:
+def write_accepted(batch: ReceiptImport, user, done: dict | None = None) -> int:
     """Phase 2 in one go, after the whole file is validated (SQLite, or in a caller's
     transaction): receipts, months, paid_through and visits from the staging rows, set-based."""
     with connection.cursor() as cur:
         before = first_new_receipt(cur)
         written = _write_lines(cur, batch, user, before, timezone.now(), (0, 2**31 - 1))
-    _write_end(batch, user, written)
+    _write_end(batch, user, written, done)
     return written
 
 
@@ -1069,6 +1097,7 @@ class Writer(threading.Thread):
         self.stop = threading.Event()  # abandon(): skip the batches still queued
         self.error: BaseException | None = None
         self.written = 0
+        self.done: dict | None = None  # the import's final fields, written with its rows
 
     @classmethod
     def start_for(cls, batch: ReceiptImport, user) -> Writer | None:
@@ -1083,7 +1112,8 @@ class Writer(threading.Thread):
             raise self.error
         self.todo.put((first_line, last_line))
 
-    def commit(self) -> int:
+    def commit(self, done: dict | None = None) -> int:
+        self.done = done
         self.todo.put(self.COMMIT)
         self.join()
         if self.error is not None:
@@ -1107,7 +1137,7 @@ class Writer(threading.Thread):
                         if lines == self.ROLLBACK or self.stop.is_set():
                             raise _Abandon
                         self.written += _write_lines(cur, self.batch, self.user, before, now, lines)
-                _write_end(self.batch, self.user, self.written)
+                _write_end(self.batch, self.user, self.written, self.done)
         except _Abandon:
             pass
         except BaseException as exc:  # handed to the importing thread
@@ -1133,8 +1163,7 @@ def import_reasons(batch: ReceiptImport, user, fileobj) -> ReceiptImport:
     """A reasons file for one cycle's unpaid list: every row checked, then all written."""
     from .services import check_reason, save_reason
 
-    batch.status = ImportStatus.VALIDATING
-    batch.save(update_fields=["status"])
+    _start(batch)
     counts = {RowStatus.ACCEPTED: 0, RowStatus.DUPLICATE: 0, RowStatus.REJECTED: 0}
     rows = []
     try:
@@ -1192,23 +1221,26 @@ def import_reasons(batch: ReceiptImport, user, fileobj) -> ReceiptImport:
             if r.status == RowStatus.ACCEPTED:
                 save_reason(user, entries[r.entry_id], r.reason_code, r.message, Source.FILE)
                 checkpoint("reasons", r.line)
-    return _finish(
-        batch,
-        ImportStatus.DONE,
-        counts,
-        _("%(a)s reason(s) recorded.") % {"a": counts[RowStatus.ACCEPTED]},
-    )
+        message = _("%(a)s reason(s) recorded.") % {"a": counts[RowStatus.ACCEPTED]}
+        _mark_done(batch, _final_fields(batch, ImportStatus.DONE, counts, message))
+    return _finish(batch, ImportStatus.DONE, counts, message)
 
 
 def run_import(batch: ReceiptImport, user, fileobj=None) -> ReceiptImport:
+    if batch.finished:  # declared stopped before a worker took it (or run already)
+        return batch
     if fileobj is None:
         fileobj = batch.file.open("rb")
+    # PostgreSQL: the lock says "running" for as long as this connection lives (decision 0018);
+    # taken before the status says so.
+    lease.hold(batch.pk)
     try:
         if batch.kind == ReceiptImport.Kind.REASONS:
             return import_reasons(batch, user, fileobj)
         return import_receipts(batch, user, fileobj)
     finally:
         fileobj.close()
+        lease.release(batch.pk)
 
 
 def template_csv(kind: str = "receipts") -> str:

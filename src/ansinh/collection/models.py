@@ -414,6 +414,9 @@ class ReceiptImport(models.Model):
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: The process running it ("host:pid:start") and its last sign of life (decision 0018).
+    owner = models.CharField(max_length=120, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_office_path = ("office", "organisation__office")

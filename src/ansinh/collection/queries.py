@@ -4,6 +4,7 @@ measures. The dashboard, the Excel files, the chat message and the API use these
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
@@ -33,6 +34,55 @@ def collectors_for(user):
     """The collectors whose lists a user may ask for: those of the organisations the user
     sees and, for a collector, only themselves (another collector's list is outside scope)."""
     return Collector.objects.restrict(user).select_related("organisation")
+
+
+#: The collector's filters on their phone list: everyone, due, unpaid, paid today.
+MY_LIST_FILTERS = ("all", "due", "unpaid", "done")
+
+
+@dataclass
+class HamletGroup:
+    name: str  # "Ấp Long Hưng A, Hòa Long"
+    entries: list
+
+
+def my_list(user, run, show: str = "all", q: str = "", today=None) -> dict:
+    """A collector's (or organisation's) lists of a run, as their phone page shows them:
+    grouped by hamlet, each entry marked `done_today` when the person has a receipt paid
+    today, filtered by `show` (MY_LIST_FILTERS) and by name (`q`, without diacritics too).
+    Returns the groups and the count of each filter (before the filter, after the search)."""
+    from datetime import date as _date
+
+    from ansinh.common.text import fold
+    from ansinh.enrolment.models import Receipt
+
+    today = today or _date.today()
+    rows = list(
+        entries(user, run).order_by("commune_name", "hamlet_name", "full_name", "kind", "id")
+    )
+    paid_today = set(
+        Receipt.objects.restrict(user)
+        .filter(person_id__in={e.person_id for e in rows}, paid_on=today)
+        .values_list("person_id", flat=True)
+    )
+    needle = fold(q)
+    counts = dict.fromkeys(MY_LIST_FILTERS, 0)
+    groups: dict[tuple, HamletGroup] = {}
+    for e in rows:
+        e.done_today = e.person_id in paid_today
+        if needle and needle not in fold(e.full_name):
+            continue
+        shows = {"all", "done"} if e.done_today else {"all", e.kind}
+        for f in shows:
+            counts[f] += 1
+        if show not in shows:
+            continue
+        key = (e.commune_name, e.hamlet_name)
+        if key not in groups:
+            label = ", ".join(p for p in (e.hamlet_name, e.commune_name) if p)
+            groups[key] = HamletGroup(label, [])
+        groups[key].entries.append(e)
+    return {"groups": list(groups.values()), "counts": counts}
 
 
 def latest_run(user):

@@ -316,6 +316,45 @@ def start_import(user, uploaded, kind="receipts", keep_valid=False, run=None):
     return batch
 
 
+def recover_stopped_imports(imports=None) -> list:
+    """Imports whose process is gone (a crash, a kill, a restart) marked failed, their
+    accepted staging rows released (decision 0018). Nothing of theirs was written: an import
+    is marked done in the transaction that writes its rows. Run when an import page or list
+    is shown (`imports`: the ones shown) and by `manage.py jobs recover` at start-up."""
+    from django.utils import timezone
+
+    from ansinh.common import lease
+
+    from .choices import RUNNING, ImportStatus, RowStatus
+    from .models import ImportRow, ReceiptImport
+
+    qs = ReceiptImport.objects.all() if imports is None else imports
+    stopped = []
+    for batch in qs.filter(status__in=RUNNING).order_by("pk"):
+        if not lease.owner_gone(batch.pk, batch.owner, batch.heartbeat_at):
+            continue
+        with transaction.atomic():
+            # A writer still committing holds this row: the update waits for it and then finds
+            # the import done, so a finished import is never marked failed.
+            marked = ReceiptImport.objects.filter(
+                pk=batch.pk, status__in=RUNNING, owner=batch.owner
+            ).update(
+                status=ImportStatus.FAILED,
+                accepted=0,
+                finished_at=timezone.now(),
+                message=_(
+                    "The import stopped before it finished: the program running it ended "
+                    "(a crash or a restart). Nothing was written: upload the file again."
+                ),
+            )
+            if marked:
+                ImportRow.objects.filter(batch=batch, status=RowStatus.ACCEPTED).update(
+                    status=RowStatus.SKIPPED
+                )
+                stopped.append(batch)
+    return stopped
+
+
 def earlier_import(batch):
     """The same file imported before (by its SHA-256), if any."""
     from .choices import ImportStatus

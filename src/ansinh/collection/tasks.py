@@ -14,4 +14,4 @@ def run_import_task(import_id: int, user_id: int) -> str:
 
     batch = ReceiptImport.objects.get(pk=import_id)
     user = User.objects.get(pk=user_id)
-    return run_import(batch, user).status
+    return run_import(batch, user).status  # a batch already declared stopped is left as it is

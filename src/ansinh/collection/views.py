@@ -378,12 +378,11 @@ def my_list(request):
     """The collector's (or organisation's) own lists, phone-sized."""
     user = request.user
     run = queries.latest_run(user)
-    due = unpaid = []
-    if run is not None:
-        due = list(queries.entries(user, run, ListKind.DUE).order_by("hamlet_name", "full_name"))
-        unpaid = list(
-            queries.entries(user, run, ListKind.UNPAID).order_by("hamlet_name", "full_name")
-        )
+    show = request.GET.get("show", "all")
+    if show not in queries.MY_LIST_FILTERS:
+        show = "all"
+    q = (request.GET.get("q") or "").strip()[:60]
+    listing = queries.my_list(user, run, show, q) if run is not None else {}
     collector = user.collector if user.role == Role.COLLECTOR else None
     chat = ""
     if run is not None and (collector or user.organisation_id):
@@ -399,8 +398,18 @@ def my_list(request):
         "collection/my_list.html",
         {
             "run": run,
-            "due": due,
-            "unpaid": unpaid,
+            "groups": listing.get("groups", []),
+            "counts": listing.get("counts", {}),
+            "show": show,
+            "q": q,
+            # A long list opens one hamlet at a time; a search or a filter opens them all.
+            "expand": bool(q) or show != "all" or len(listing.get("groups", [])) <= 1,
+            "filters": [
+                ("all", _("All")),
+                ("due", _("Due")),
+                ("unpaid", _("Not paid")),
+                ("done", _("Paid today")),
+            ],
             "chat": chat,
             "notices": notices,
             "reason_codes": ReasonCode.choices,
@@ -450,6 +459,7 @@ def import_new(request):
             user, form.cleaned_data["file"], kind, form.cleaned_data["keep_valid"], run
         )
         return redirect("collection_import", pk=batch.pk)
+    services.recover_stopped_imports(_imports(user))
     recent = _imports(user)[:10]
     return render(
         request,
@@ -472,6 +482,10 @@ def _imports(user):
 @login_required
 def import_detail(request, pk):
     batch = get_object_or_404(_imports(request.user), pk=pk)
+    if not batch.finished and services.recover_stopped_imports(
+        _imports(request.user).filter(pk=pk)
+    ):
+        batch.refresh_from_db()
     template = "collection/_progress.html" if request.htmx else "collection/import.html"
     rows = batch.rows.all()
     if request.GET.get("all") != "1":

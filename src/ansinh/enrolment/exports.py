@@ -3,7 +3,7 @@
 from datetime import date
 
 from ansinh.common.excel import build_workbook, workbook_response
-from ansinh.common.templatetags.ansinh import masked
+from ansinh.common.templatetags.ansinh import masked, masked_code, masked_phone
 
 STATUS_VI = {"active": "Đang đóng", "suspended": "Tạm dừng", "stopped": "Đã dừng", None: ""}
 
@@ -38,8 +38,8 @@ def participants_workbook(user, queryset):
                 else p.birth_date.strftime("%d/%m/%Y"),
                 "Nữ" if p.sex == "F" else "Nam",
                 masked(p.cccd, user),
-                p.si_code,
-                p.phone,
+                masked_code(p.si_code, user),
+                masked_phone(p.phone, user),
                 p.address,
                 p.hamlet.name if p.hamlet else "",
                 p.commune.name,

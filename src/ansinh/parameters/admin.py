@@ -8,6 +8,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ansinh.accounts.admin import AuditedAdmin
 from ansinh.accounts.audit import history
 
 from . import services
@@ -72,7 +73,7 @@ class InForceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Parameter)
-class ParameterAdmin(admin.ModelAdmin):
+class ParameterAdmin(AuditedAdmin):
     form = ParameterForm
     list_display = ("key", "value", "valid_from", "valid_to", "province", "unconfirmed", "source")
     list_filter = ("unconfirmed", InForceFilter, "province")

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from ansinh.accounts.admin import AuditedAdmin
+
 from .models import Commune, Hamlet, Office, OfficeArea, OfficeName, Province
 
 
@@ -15,20 +17,20 @@ class AreaInline(admin.TabularInline):
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(AuditedAdmin):
     list_display = ("code", "__str__", "kind", "province", "parent")
     inlines = [NameInline, AreaInline]
 
 
 @admin.register(Hamlet)
-class HamletAdmin(admin.ModelAdmin):
+class HamletAdmin(AuditedAdmin):
     list_display = ("name", "commune", "population", "working_age_population")
     search_fields = ("name",)
     raw_id_fields = ("commune",)
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(AuditedAdmin):
     list_display = ("code", "name", "province", "population", "working_age_population")
     search_fields = ("name", "name_folded", "code")
     list_filter = ("province",)

@@ -21,10 +21,12 @@ from ansinh.targets.choices import Metric
 from ansinh.targets.models import TargetShare
 from ansinh.targets.queries import (
     ProgressRow,
+    counting_months,
     default_baseline,
     office_communes,
     office_targets,
     percent,
+    vsi_active_enrolments,
 )
 
 from .figures import SummaryCounts
@@ -117,6 +119,11 @@ class OfficeFigures:
     leaders: list[LeaderRow]
     quarter: tuple[int, int]
     series: list[tuple[date, int, int]] = field(default_factory=list)
+    #: The months a contribution for which makes a VSI participant on `on` (the definition).
+    vsi_months: list[date] = field(default_factory=list)
+    #: Today's other count, the home page's: enrolments active (not suspended); None for a
+    #: date in another month (the registry keeps no status history to count it then).
+    vsi_active: int | None = None
 
     @property
     def population(self):
@@ -321,7 +328,12 @@ def office_figures(user, office, on: date, baseline: date | None = None, series=
         campaigns=campaign_totals(user, campaigns),
         leaders=leaderboard(user, office, y, q)[:10],
         quarter=(y, q),
+        vsi_months=counting_months(on),
     )
+    if on.replace(day=1) == date.today().replace(day=1):
+        figures.vsi_active = (
+            vsi_active_enrolments(user, codes) if counter.live else counter.now("vsi_active")
+        )
     for point in points:
         figures.series.append(
             (point, counter.count(Metric.VSI, point), counter.count(Metric.HI, point))

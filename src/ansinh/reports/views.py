@@ -1,4 +1,3 @@
-import json
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -61,7 +60,7 @@ def dashboard(request):
         {
             "f": f,
             "offices": visible_offices(request.user),
-            "chart": json.dumps(chart),
+            "chart": chart,
             "query": request.GET.urlencode(),
             "params": params,
         },

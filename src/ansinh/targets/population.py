@@ -33,24 +33,51 @@ class PopulationRow:
     hamlet: str = ""  # the hamlet's name as written (hamlet files only)
 
 
+#: The largest figure a population column holds (PostgreSQL's integer).
+MAX_FIGURE = 2_147_483_647
+
+
 def _number(value, row, name, errors, required=True):
-    text = str(value if value is not None else "").strip().replace(".", "").replace(",", "")
-    text = text.replace(" ", "")
-    if not text:
+    """A whole number of people: an Excel number, or text with optional . , or space
+    thousand separators (1.263.600); anything else (12,5, 1e400, ², -3) is refused."""
+    if isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value if value is not None else "").strip()
+    digits = text.replace(".", "").replace(",", "").replace(" ", "")
+    if not digits:
         if required:
             errors.append(_("Row %(row)s, field %(field)s: missing.") % {"row": row, "field": name})
         return None
-    try:
-        number = int(float(text))
-    except ValueError:
+    if digits.startswith("-") and digits[1:].isascii() and digits[1:].isdigit():
+        errors.append(_("Row %(row)s, field %(field)s: negative.") % {"row": row, "field": name})
+        return None
+    if not (digits.isascii() and digits.isdigit()) or (
+        isinstance(value, str) and not _grouped(text)
+    ):
         errors.append(
             _("Row %(row)s, field %(field)s: %(value)s is not a number.")
-            % {"row": row, "field": name, "value": value}
+            % {"row": row, "field": name, "value": text[:40]}
         )
         return None
-    if number < 0:
-        errors.append(_("Row %(row)s, field %(field)s: negative.") % {"row": row, "field": name})
+    number = int(digits)
+    if number > MAX_FIGURE:
+        errors.append(
+            _("Row %(row)s, field %(field)s: %(value)s is too large.")
+            % {"row": row, "field": name, "value": text[:40]}
+        )
+        return None
     return number
+
+
+def _grouped(text: str) -> bool:
+    """Plain digits, or digits grouped by threes with one separator (1.263.600, 1 263 600)."""
+    for sep in ".", ",", " ":
+        if sep in text:
+            head, *groups = text.split(sep)
+            return 1 <= len(head) <= 3 and all(len(g) == 3 for g in groups)
+    return True
 
 
 def _table(upload) -> list[list]:
@@ -68,8 +95,14 @@ def _table(upload) -> list[list]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(_("Save the CSV file as UTF-8."))
-    dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:  # one column, or no separator the sniffer is sure of
+        dialect = csv.excel
+    try:
+        return [row for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:  # a NUL byte, a cell over csv's size limit, a broken quote
+        raise ValidationError(_("This CSV file cannot be read: %(error)s.") % {"error": exc})
 
 
 def parse_population(upload, level: str = "commune") -> list[PopulationRow]:

@@ -113,6 +113,20 @@ def metric_count(user, metric: str, on: date, *, by=None, communes=None, since: 
     return _grouped(qs, by)
 
 
+def vsi_active_enrolments(user, communes=None) -> int:
+    """VSI enrolments whose status is active today (neither suspended nor stopped): the
+    registry's state, not a count of participants (decision 0010, "two counts"). It includes
+    people enrolled whose first or next payment is not yet due (a 3-, 6- or 12-monthly payer
+    within the period's deadline has no contribution for this month yet) and leaves out
+    people who paid for last month and stopped since."""
+    from ansinh.enrolment.models import VsiStatus
+
+    qs = VsiEnrolment.objects.restrict(user).filter(status=VsiStatus.ACTIVE)
+    if communes is not None:
+        qs = qs.filter(person__commune_id__in=list(communes))
+    return qs.count()
+
+
 def percent(part, whole) -> Decimal | None:
     """82.75 (two decimals, half up), None when there is no whole."""
     if not whole:

@@ -121,7 +121,9 @@ def split_target(user, target: OfficeTarget, level: str, values: dict) -> list[T
                     _("The collectors of %(org)s already share %(parts)s, more than its new part.")
                     % {"org": org.name, "parts": sub}
                 )
-    target.shares.filter(level=level).delete()
+    old = target.shares.filter(level=level)
+    before = {"level": level, "shares": _share_values(old)}
+    old.delete()
     shares = [
         TargetShare(
             target=target,
@@ -136,8 +138,15 @@ def split_target(user, target: OfficeTarget, level: str, values: dict) -> list[T
         for unit, value in cleaned.values()
     ]
     TargetShare.objects.bulk_create(shares)
-    record(user, target, None, action="update")
+    after = {"level": level, "shares": _share_values(shares)}
+    record(user, target, before, action="update", after=after)
     return shares
+
+
+def _share_values(shares) -> dict[str, int]:
+    """A level's shares as {commune code, organisation or collector id: value}, for the log."""
+    values = {str(s.commune_id or s.organisation_id or s.collector_id): s.value for s in shares}
+    return dict(sorted(values.items()))
 
 
 @transaction.atomic

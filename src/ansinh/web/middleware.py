@@ -23,6 +23,40 @@ class VietnameseFirstMiddleware:
         return response
 
 
+#: What a page may load: everything from this server and nothing else (no CDN, no inline
+#: script, no eval); inline style attributes stay allowed (the templates and htmx use them).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "manifest-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send the Content-Security-Policy header on every answer (settings.CONTENT_SECURITY_POLICY
+    overrides the policy above)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = getattr(settings, "CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response
+
+
 class ParameterUseMiddleware:
     """Each request is one ``track_parameters()`` block: the pages, PDFs and exports it makes
     can say which unconfirmed legal parameters their figures read (``ansinh.common.unconfirmed``),

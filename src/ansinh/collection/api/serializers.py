@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ansinh.common.rule_errors import identity_error
@@ -9,9 +10,17 @@ from ..choices import ReasonCode
 from ..models import CycleEntry, CycleRun
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-10"})
+class MonthField(serializers.DateField):
+    """A month as YYYY-MM (the first day of the month in the database)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", **kwargs)
+
+
 class CycleRunSerializer(serializers.ModelSerializer):
     office = serializers.CharField(source="office.code")
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthField()
 
     class Meta:
         model = CycleRun
@@ -57,6 +66,7 @@ class PersonCodeField(serializers.CharField):
     spaces and dots dropped; a malformed code is refused with the field named."""
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("min_length", 1)
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault("help_text", _("Social-insurance code (10 digits) or CCCD (12 digits)"))
         super().__init__(**kwargs)
@@ -70,7 +80,9 @@ class PersonCodeField(serializers.CharField):
 
 
 class ReceiptInSerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=40, help_text=_("Receipt number (unique)"))
+    number = serializers.CharField(
+        min_length=1, max_length=40, help_text=_("Receipt number (unique)")
+    )
     si_code = PersonCodeField()
     paid_on = serializers.DateField()
     months = serializers.IntegerField(min_value=1, max_value=60)
@@ -87,12 +99,12 @@ class ReceiptInSerializer(serializers.Serializer):
 class ReceiptOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
-    from_month = serializers.DateField(format="%Y-%m")
+    from_month = MonthField()
     months = serializers.IntegerField()
     gross = serializers.IntegerField()
     support = serializers.IntegerField()
     amount = serializers.IntegerField()
-    paid_through = serializers.DateField(format="%Y-%m")
+    paid_through = MonthField()
 
 
 class ReasonInSerializer(serializers.Serializer):
@@ -100,3 +112,8 @@ class ReasonInSerializer(serializers.Serializer):
     si_code = PersonCodeField()
     code = serializers.ChoiceField(choices=ReasonCode.choices)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class ReasonOutSerializer(serializers.Serializer):
+    entry = serializers.IntegerField(help_text=_("The cycle entry the reason is recorded on"))
+    code = serializers.CharField()

@@ -25,6 +25,7 @@ from .serializers import (
     CycleEntrySerializer,
     CycleRunSerializer,
     ReasonInSerializer,
+    ReasonOutSerializer,
     ReceiptInSerializer,
     ReceiptOutSerializer,
 )
@@ -154,7 +155,7 @@ class ReceiptCreate(APIView):
 class ReasonCreate(APIView):
     """Report why a person on a cycle's unpaid list did not pay (replaces an earlier report)."""
 
-    @extend_schema(request=ReasonInSerializer, responses={201: None})
+    @extend_schema(request=ReasonInSerializer, responses={201: ReasonOutSerializer})
     def post(self, request):
         s = ReasonInSerializer(data=request.data)
         s.is_valid(raise_exception=True)

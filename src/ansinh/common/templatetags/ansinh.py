@@ -22,14 +22,43 @@ def month(value):
     return month_label(value)
 
 
-@register.filter
-def masked(value, user):
-    """National ID masked (******123456 -> 0870******89) for roles that do not need it."""
+def mask(value: str) -> str:
+    """A number with all but its first three and last two digits hidden: 087*******89."""
+    if len(value) <= 5:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 5) + value[-2:]
+
+
+def _shown(value, user, kind: str) -> str:
     if not value:
         return ""
-    if getattr(user, "sees_personal_numbers", False):
-        return value
-    return value[:3] + "*" * (len(value) - 5) + value[-2:]
+    sees = getattr(user, "sees_number", None)
+    return value if sees is not None and sees(kind) else mask(value)
+
+
+@register.filter
+def masked(value, user):
+    """National ID (CCCD) masked for roles that do not need it (user.sees_number)."""
+    return _shown(value, user, "cccd")
+
+
+@register.filter
+def masked_code(value, user):
+    """Social-insurance code masked for roles that do not need it."""
+    return _shown(value, user, "si_code")
+
+
+@register.filter
+def masked_phone(value, user):
+    """Phone number masked for roles that do not need it."""
+    return _shown(value, user, "phone")
+
+
+@register.filter
+def sees(user, kind):
+    """{% if user|sees:"phone" %}: the user sees that kind of number in full."""
+    check = getattr(user, "sees_number", None)
+    return bool(check and check(kind))
 
 
 @register.filter
