@@ -365,13 +365,7 @@ def record_hi_receipt(user, household: Household, data: ReceiptInput) -> Receipt
         quote = hi_quote(current_table(), len(members), data.paid_on, data.months)
     except ValueError as exc:
         raise ValidationError({"months": str(exc)})
-    if data.amount is not None and data.amount != quote.total:
-        raise ValidationError(
-            {
-                "amount": _("Amount %(got)s does not match the %(want)s due.")
-                % {"got": f"{data.amount:,}", "want": f"{quote.total:,}"}
-            }
-        )
+    _check_hi_amount(data.amount, quote.total)
     payer = members[0].person
     receipt = Receipt(
         number=data.number,
@@ -400,6 +394,17 @@ def record_hi_receipt(user, household: Household, data: ReceiptInput) -> Receipt
     return receipt
 
 
+def _check_hi_amount(amount: int | None, due: int) -> None:
+    """A household receipt's amount, when given, is the amount due."""
+    if amount is not None and amount != due:
+        raise ValidationError(
+            {
+                "amount": _("Amount %(got)s does not match the %(want)s due.")
+                % {"got": f"{amount:,}", "want": f"{due:,}"}
+            }
+        )
+
+
 def _record_hi_joining(user, household, members, joining, card_end, data) -> Receipt:
     """Members joining a household whose card is running: each pays their own months at their
     rank after the members already enrolled, and their card ends with the household's."""
@@ -410,13 +415,7 @@ def _record_hi_joining(user, household, members, joining, card_end, data) -> Rec
         )
     except ValueError as exc:
         raise ValidationError({"paid_on": str(exc)})
-    if data.amount is not None and data.amount != quote.total:
-        raise ValidationError(
-            {
-                "amount": _("Amount %(got)s does not match the %(want)s due.")
-                % {"got": f"{data.amount:,}", "want": f"{quote.total:,}"}
-            }
-        )
+    _check_hi_amount(data.amount, quote.total)
     payer = members[0].person
     receipt = Receipt(
         number=data.number,
