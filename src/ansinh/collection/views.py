@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -537,7 +538,9 @@ def measures(request):
 @login_required
 @require_POST
 def notice_read(request, pk):
-    Notice.objects.filter(pk=pk, user=request.user).update(read_at=date.today())
+    """Mark one of the user's own notices read; another user's is not found (404)."""
+    notice = get_object_or_404(Notice.objects.filter(user=request.user), pk=pk)
+    Notice.objects.filter(pk=notice.pk).update(read_at=timezone.now())
     return HttpResponse("")
 
 
