@@ -92,6 +92,19 @@ def test_every_answer_carries_the_content_security_policy(client, users):
         _no_inline_script(page.content.decode(), url)
 
 
+def test_the_policy_allows_the_service_worker(client, users):
+    """The offline worker (decision 0021, item 3) is a script of this server, registered from
+    a static file: 'self' in worker-src (and script-src) lets it run, nothing else is opened."""
+    directives = dict(d.strip().split(" ", 1) for d in CONTENT_SECURITY_POLICY.split(";"))
+    assert "'self'" in directives["worker-src"].split()
+    assert directives["script-src"] == "'self'"
+    assert "unsafe-eval" not in CONTENT_SECURITY_POLICY
+    sw = client.get("/sw.js")
+    assert sw.status_code == 200 and sw["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    client.force_login(users["official"])
+    _no_inline_script(client.get("/offline/").content.decode(), "/offline/")
+
+
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
 HANDLER = re.compile(r"\s(on[a-z]+|hx-on[:\w-]*)\s*=", re.I)
 
