@@ -47,5 +47,4 @@ def offline_texts() -> dict:
         "cached": _("No signal: this page is the copy saved on this phone at {time}."),
         "back": _("The signal is back: reload for the latest lists."),
         "reload": _("Reload"),
-        "saved": _("Saved on this phone for use without signal."),
     }
