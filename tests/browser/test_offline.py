@@ -5,6 +5,7 @@ visits (one an enrolment of a person found in the kept list) wait on the phone a
 reload, and with the signal back each arrives once; the same queue sent again adds nothing.
 Logging out drops the copies: the next user of the phone never sees the last one's pages."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -107,7 +108,7 @@ def test_a_day_of_visits_without_signal(live_server, new_page, login, shot, offi
     phone.context.set_offline(False)
     expect(phone.locator("#pending")).to_have_text("0")
     expect(banner).to_contain_text("Có mạng trở lại")
-    uuids = [item["uuid"] for item in __import__("json").loads(queue)]
+    uuids = [item["uuid"] for item in json.loads(queue)]
     assert len(uuids) == 3
     assert sorted(str(u) for u in Visit.objects.values_list("uuid", flat=True)) == sorted(uuids)
     assert VsiEnrolment.objects.filter(person=person).count() == 1
@@ -149,3 +150,21 @@ def test_logging_out_drops_the_copies(live_server, new_page, login, office, user
     login(phone, live_server, "manager")
     _open_and_keep(phone, url)
     assert _page_copies(phone) == [f"ansinh-pages-{user_key(users['manager'])}"]
+
+
+def test_a_kept_page_with_an_old_token_still_sends(live_server, new_page, login, office, users):
+    """A new login on the phone rotates the CSRF secret: a page kept from before (its token
+    old) has the sync refused once, fetches a fresh token and sends."""
+    day = _day(office, users)
+    phone = new_page(phone=True)
+    login(phone, live_server, "official")
+    _open_and_keep(phone, f"{live_server.url}/days/{day.pk}/visits/")
+    other = phone.context.new_page()
+    login(other, live_server, "official")  # the same phone, a new session
+    other.close()
+    phone.fill("#met_name", "Hộ ông Tư")
+    phone.check("input[name=outcome][value=not_home]")
+    phone.click("[data-testid=save-visit]")
+    expect(phone.locator("#results li.created")).to_have_count(1)
+    expect(phone.locator("#pending")).to_have_text("0")
+    assert Visit.objects.filter(met_name="Hộ ông Tư").count() == 1
