@@ -67,7 +67,9 @@
       pages.forEach(function (p) {
         var li = document.createElement("li");
         var a = document.createElement("a");
-        a.href = p.url; a.textContent = p.title;
+        // the title as the page's HTML has it (entities decoded), less the site's name
+        var title = new DOMParser().parseFromString(p.title, "text/html").documentElement.textContent;
+        a.href = p.url; a.textContent = title.replace(/ · AnSinh$/, "");
         li.appendChild(a);
         list.appendChild(li);
       });
