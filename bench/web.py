@@ -116,8 +116,11 @@ class Session:
         return response.status, data
 
     def login(self, username):
-        _status, page = self.request("GET", "/login/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        status, page = self.request("GET", "/login/")
+        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if found is None:
+            raise SystemExit(f"bench login page for {username}: HTTP {status} {page[:300]!r}")
+        token = found.group(1).decode()
         body = urllib.parse.urlencode(
             {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
         )
@@ -183,11 +186,21 @@ def run_load(users, ids, think: bool) -> dict[str, list[float]]:
             if think:
                 time.sleep(rnd.uniform(*THINK_S))
 
-    threads = [threading.Thread(target=user, args=u) for u in users]
+    errors = []
+
+    def guarded(name, role):
+        try:
+            user(name, role)
+        except BaseException as exc:  # a thread's failure fails the benchmark
+            errors.append(exc)
+
+    threads = [threading.Thread(target=guarded, args=u) for u in users]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    if errors:
+        raise SystemExit(f"a virtual user failed: {errors[0]}")
     return timings
 
 
@@ -202,6 +215,7 @@ def main(runs: int = 1):
         **os.environ,
         "DATABASE_URL": BENCH_URL,
         "ANSINH_DEBUG": "0",
+        "ANSINH_HTTPS": "0",  # plain HTTP on the loopback, as on an office's LAN
         "PYTHONPATH": str(ROOT / "src"),
     }
     server = subprocess.Popen(
