@@ -339,6 +339,11 @@ class Outcome:
     result: str  # "none": rolled back; "all": committed; otherwise a failure
     rerun_ok: bool
     mismatch: dict = field(default_factory=dict)
+    #: imports: the status `ansinh jobs recover` left the killed import in ("failed" when it
+    #: was killed, "done" when it had committed) and how many imports it recovered
+    recovered: tuple[str, int] | None = None
+    #: imports: the re-run's status and counts (accepted, duplicate, rejected)
+    rerun: tuple | None = None
 
 
 def wait_in_write(db: Database, kind: str, proc: subprocess.Popen) -> bool:
@@ -412,11 +417,56 @@ class Trials:
         else:
             closest = min((self.before, self.after[kind]), key=lambda s: len(diff(state, s)))
             return Outcome(kind, delay, killed, "partial", False, diff(state, closest))
+        recovered = recover(db) if kind == "import" else None
+        if recovered is not None and recovered[0] in RUNNING_IMPORT:
+            return Outcome(kind, delay, killed, "still running", False, {}, recovered)
         # The same command again completes the work exactly once.
         db.run(*command(kind, db.folder, info))
         again = snapshot(db)
         ok = again == self.after[kind]
-        return Outcome(kind, delay, killed, result, ok, {} if ok else diff(again, self.after[kind]))
+        rerun = last_import(db) if kind == "import" else None
+        if rerun is not None:
+            status, accepted, duplicate, rejected = rerun
+            # a clean import: every row recorded (or, after a committed run, already recorded)
+            rows = info["file_rows"]
+            clean = (accepted, duplicate) == ((rows, 0) if result == "none" else (0, rows))
+            ok = ok and status == "done" and rejected == 0 and clean
+        return Outcome(
+            kind,
+            delay,
+            killed,
+            result,
+            ok,
+            {} if again == self.after[kind] else diff(again, self.after[kind]),
+            recovered,
+            rerun,
+        )
+
+
+#: The statuses of an import still running (collection.choices.RUNNING).
+RUNNING_IMPORT = ("pending", "validating", "writing")
+
+
+def last_import(db: Database) -> tuple:
+    """The latest import's status and counts (accepted, duplicate, rejected)."""
+    con = db.connect()
+    try:
+        return tuple(
+            con.execute(
+                "SELECT status, accepted, duplicates, rejected FROM collection_receiptimport "
+                "ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        )
+    finally:
+        con.close()
+
+
+def recover(db: Database) -> tuple[str, int]:
+    """`ansinh jobs recover` after the kill (what an operator runs at start-up): the killed
+    import's status then, and how many imports it recovered."""
+    done = ansinh(db, "jobs", "recover")
+    recovered = int(done.stdout.strip().splitlines()[-1].split()[0])
+    return last_import(db)[0], recovered
 
 
 # -- every table -------------------------------------------------------------------------------
