@@ -21,6 +21,7 @@ without a row in `TABLE` (or in `PUBLIC`, with the reason it needs none) fails
 `test_every_url_is_in_the_table`.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -225,6 +226,12 @@ def people_of_office(w, role, office):
     return {k for k in sees(role, "people") if OFFICE_OF_PERSON[k] == key}
 
 
+def people_of_day(w, role, day):
+    """The people of a launch day's commune that the role sees."""
+    people = w["rows"]["people"]
+    return {k for k in sees(role, "people") if people[k].commune_id == day.group.commune_id}
+
+
 def _vsi_count(response):
     return response.context["f"].vsi.count
 
@@ -276,6 +283,8 @@ _RECEIPT_POST = {"number": "X-OUT", "paid_on": TODAY.isoformat(), "months": "1"}
 
 TABLE: dict[str, list[Use]] = {
     # -- home, registry --------------------------------------------------------------------
+    # a fresh CSRF token for the phone's kept pages: the user's own session, no row
+    "offline_token": [Use(None, lambda w: _r("offline_token"))],
     # the home page counts the role's participants and receipts; it names no one
     "home": [Use(None, lambda w: _r("home"), shows=people_of(), named=False, counts=_home_count)],
     "person_search": [
@@ -556,7 +565,9 @@ TABLE: dict[str, list[Use]] = {
         Use("days", lambda d, w: _r("day_report", d.pk, "pdf"), heavy=True),
     ],
     "visit_log": [Use("days", by_pk("visit_log"))],
-    "people_pick": [Use("days", by_pk("people_pick", "q=nguyen"))],
+    # the registered people of the day's commune (to pick, or kept on the phone): the role's
+    "people_pick": [Use("days", by_pk("people_pick", "q=nguyen"), shows=people_of_day)],
+    "people_day": [Use("days", by_pk("people_day"), shows=people_of_day)],
     "visit_sync": [
         # a launch day outside the scope is refused (403) and no visit is written
         Use(
@@ -624,6 +635,8 @@ PUBLIC = {
     "logout": "ends the session",
     "set_language": "Django's language switch (a cookie, no row)",
     "lookup": "the public look-up: a participant's own code and birth date (rate-limited)",
+    "service_worker": "the service worker's script (static files and page names, no rows)",
+    "offline": "the page a phone shows offline for a page it never kept (no user's data)",
     "schema": "the API's OpenAPI description: endpoints and fields, no rows",
     "api_docs": "Swagger UI over the schema (no rows)",
     "api_redoc": "Redoc over the schema (no rows)",
@@ -711,6 +724,8 @@ def _names_in(response, w) -> set[str]:
             for r in sheet.iter_rows(values_only=True):
                 sheet_text.extend(str(c) for c in r if c is not None)
         text = "\n".join(sheet_text)
+    elif response.get("Content-Type", "").startswith("application/json"):
+        text = json.dumps(response.json(), ensure_ascii=False)
     else:
         text = response.content.decode()
     return {k for k, p in w["rows"]["people"].items() if p.full_name in text}
