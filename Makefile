@@ -43,7 +43,8 @@ test: lint test-sqlite test-postgres
 
 # Kill trials (tests/faults, issue 13): a receipt import, a monthly cycle and a hand-over,
 # each killed with SIGKILL STRESS_TRIALS times at seeded random moments inside its write, on a
-# SQLite file and on PostgreSQL ($(PG_URL)'s name + _kill). STRESS_SEED makes a run repeatable.
+# SQLite file and on PostgreSQL ($(PG_URL)'s name + _kill); after each killed import,
+# `ansinh jobs recover` and a re-run of the file. STRESS_SEED makes a run repeatable.
 STRESS_TRIALS ?= 20
 STRESS_SEED ?= 13
 STRESS = ANSINH_KILL_TRIALS=$(STRESS_TRIALS) ANSINH_KILL_SEED=$(STRESS_SEED) \
