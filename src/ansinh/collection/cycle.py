@@ -328,6 +328,11 @@ def issue_cycles(offices, month: Month, user=None, *, historical: bool = False):
             if None in runs:
                 raise
             results += [CycleResult(run, False) for run in runs]
+    created = [r.run.pk for r in results if r.created]
+    if created and not historical:
+        from .signals import cycle_issued
+
+        transaction.on_commit(lambda: cycle_issued.send(sender=CycleRun, run_ids=created))
     order = {o.pk: i for i, o in enumerate(offices)}
     return sorted(results, key=lambda r: order.get(r.run.office_id, 0))
 
