@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_past_cycles_reasons_and_visits(demo):
-    assert CycleRun.objects.count() == 12
+    assert CycleRun.objects.count() == 18
     assert CycleRun.objects.order_by("-month").first().month == date(2026, 10, 1)
     assert NonPaymentReason.objects.count() > 0
     assert FollowUpVisit.objects.exists()

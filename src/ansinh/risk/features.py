@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
-from django.db.models import Case, Count, F, OuterRef, Subquery, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 
 from ansinh.collection.choices import ListKind, ReasonCode
 from ansinh.collection.cycle import deadline_offsets, issue_date
@@ -60,6 +60,7 @@ FEATURES = [
     "tenure_years",
     "gap_months_24",
     "late_payments_24",
+    "late_payments_6",
     "unpaid_lists_12",
     "reason_hardship",
     "reason_away",
@@ -162,7 +163,9 @@ def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
         ],
         default=AddMonths(F("from_month"), Value(1)),
     )
-    late = dict(
+    recent = t - timedelta(days=183)
+    late = {}
+    for person_id, n, n6 in (
         Receipt.objects.filter(
             person_id__in=persons,
             scheme=Scheme.VSI,
@@ -172,10 +175,11 @@ def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
         .annotate(late_from=deadline_after)
         .filter(paid_on__gte=F("late_from"))
         .values("person_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), n6=Count("id", filter=Q(paid_on__gte=recent)))
         .order_by()
-        .values_list("person_id", "n")
-    )
+        .values_list("person_id", "n", "n6")
+    ):
+        late[person_id] = (n, n6)
     # Earlier unpaid lists of the office (the 12 months before), per person.
     earlier = CycleEntry.objects.filter(
         run__office_id=run.office_id,
@@ -240,7 +244,7 @@ def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
         window = max(0, _months_between(enrolled_from, month.first_day()))
         row[INDEX["tenure_years"]] = max(0, _months_between(start or t, t)) / 12
         row[INDEX["gap_months_24"]] = max(0, window - paid.get(person, 0))
-        row[INDEX["late_payments_24"]] = late.get(person, 0)
+        row[INDEX["late_payments_24"]], row[INDEX["late_payments_6"]] = late.get(person, (0, 0))
         row[INDEX["unpaid_lists_12"]] = unpaid_before.get(person, 0)
         reason = last_reason.get(person)
         if reason in REASON_GROUPS:

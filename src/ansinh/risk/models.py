@@ -1,8 +1,11 @@
 """A trained lapse-risk model, kept as numbers (decision 0022): no pickle, nothing executable.
 
-A score is `1 / (1 + exp(-(intercept + sum(coef_i * (x_i - mean_i) / scale_i))))`, the
-logistic regression scikit-learn fitted on standardised features; the reasons shown for a
-score are its largest positive terms `coef_i * (x_i - mean_i) / scale_i`.
+One logistic regression per list kind (the due list and the unpaid list: the same feature
+does not mean the same on both, e.g. paying monthly), fitted by scikit-learn on standardised
+features. `coefficients`, `intercept`, `means` and `scales` are keyed by the list kind
+("due", "unpaid"). A row's score is
+`1 / (1 + exp(-(intercept[k] + sum(coef[k]_i * (x_i - mean[k]_i) / scale[k]_i))))`; the
+reasons shown for it are its largest positive terms `coef[k]_i * (x_i - mean[k]_i) / scale[k]_i`.
 """
 
 from django.db import models
@@ -23,10 +26,10 @@ class RiskModel(models.Model):
     rows = models.PositiveIntegerField(_("rows"))
     positives = models.PositiveIntegerField(_("lapsed rows"))
     features = models.JSONField()  # names, in order
-    coefficients = models.JSONField()
-    intercept = models.FloatField()
-    means = models.JSONField()
-    scales = models.JSONField()
+    coefficients = models.JSONField()  # {kind: [one per feature]}
+    intercept = models.JSONField()  # {kind: float}
+    means = models.JSONField()  # {kind: [...]}
+    scales = models.JSONField()  # {kind: [...]}
     #: The collectors' smoothed lapse rates on `as_of` ({collector id: rate}) and the rate of
     #: a collector with no history (the office's).
     collector_rates = models.JSONField(default=dict)

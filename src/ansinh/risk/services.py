@@ -45,10 +45,13 @@ class NotEnoughHistory(Exception):
     """The office has too few lists with a known outcome to learn from."""
 
 
+KINDS = (ListKind.DUE, ListKind.UNPAID)
+
+
 @dataclass
 class Trained:
     model: RiskModel
-    pipeline: object  # the scikit-learn pipeline fitted on all rows (tests compare with it)
+    pipelines: dict  # per list kind, the scikit-learn pipeline fitted on all rows
 
 
 # -- collectors' rates, as of each list -------------------------------------------------
@@ -88,6 +91,30 @@ def _fit(x, y):
 
     pipe = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000))
     return pipe.fit(x, y)
+
+
+def _fit_kinds(x, y, kinds) -> dict:
+    """One pipeline per list kind; a kind whose rows are all of one outcome borrows the
+    pipeline fitted on both lists."""
+    out, pooled = {}, None
+    for kind in KINDS:
+        sel = kinds == kind
+        if 0 < y[sel].sum() < sel.sum() and sel.sum() >= 10:
+            out[kind] = _fit(x[sel], y[sel])
+        else:
+            if pooled is None:
+                pooled = _fit(x, y)
+            out[kind] = pooled
+    return out
+
+
+def _predict_kinds(pipes: dict, x, kinds):
+    p = np.zeros(len(x))
+    for kind, pipe in pipes.items():
+        sel = kinds == kind
+        if sel.any():
+            p[sel] = pipe.predict_proba(x[sel])[:, 1]
+    return p
 
 
 def _quality(y, p) -> tuple[float | None, float | None]:
@@ -143,16 +170,15 @@ def train(office, as_of: date | None = None) -> Trained:
     if test_from is not None:
         is_test = month_of >= test_from.toordinal()
         if 0 < y[~is_test].sum() < (~is_test).sum():
-            pipe = _fit(x[~is_test], y[~is_test])
-            p = pipe.predict_proba(x[is_test])[:, 1]
+            pipes = _fit_kinds(x[~is_test], y[~is_test], kinds[~is_test])
+            p = _predict_kinds(pipes, x[is_test], kinds[is_test])
             yt, kt = y[is_test], kinds[is_test]
             quality["auc"], quality["brier"] = _quality(yt, p)
             for kind in (ListKind.DUE, ListKind.UNPAID):
                 sel = kt == kind
                 quality[f"auc_{kind}"], quality[f"brier_{kind}"] = _quality(yt[sel], p[sel])
             train_n, test_n, test_pos = int((~is_test).sum()), int(is_test.sum()), int(yt.sum())
-    pipe = _fit(x, y)
-    scaler, lr = pipe[0], pipe[-1]
+    pipes = _fit_kinds(x, y, kinds)
     rates, prior = _collector_rates(rows, as_of)
     model = RiskModel.objects.create(
         office=office,
@@ -163,10 +189,7 @@ def train(office, as_of: date | None = None) -> Trained:
         rows=len(y),
         positives=int(y.sum()),
         features=list(FEATURES),
-        coefficients=[float(c) for c in lr.coef_[0]],
-        intercept=float(lr.intercept_[0]),
-        means=[float(m) for m in scaler.mean_],
-        scales=[float(s) for s in scaler.scale_],
+        **numbers(pipes),
         collector_rates={str(c): float(r) for c, r in rates.items()},
         collector_prior=float(prior),
         regularisation=C,
@@ -178,7 +201,19 @@ def train(office, as_of: date | None = None) -> Trained:
         elapsed_ms=int((time.perf_counter() - started) * 1000),
         **quality,
     )
-    return Trained(model, pipe)
+    return Trained(model, pipes)
+
+
+def numbers(pipes: dict) -> dict:
+    """The fields of a RiskModel that hold the fitted pipelines, as plain numbers."""
+    out = {"coefficients": {}, "intercept": {}, "means": {}, "scales": {}}
+    for kind, pipe in pipes.items():
+        scaler, lr = pipe[0], pipe[-1]
+        out["coefficients"][kind] = [float(c) for c in lr.coef_[0]]
+        out["intercept"][kind] = float(lr.intercept_[0])
+        out["means"][kind] = [float(m) for m in scaler.mean_]
+        out["scales"][kind] = [float(v) for v in scaler.scale_]
+    return out
 
 
 # -- scoring -----------------------------------------------------------------------------
@@ -188,12 +223,13 @@ def latest_model(office) -> RiskModel | None:
     return RiskModel.objects.filter(office=office).order_by("-trained_at", "-id").first()
 
 
-def predict(model: RiskModel, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Scores and per-feature terms from the stored numbers alone."""
+def predict(model: RiskModel, x: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """Scores and per-feature terms of rows of one list kind, from the stored numbers alone
+    (`x` has the columns of `features.FEATURES`)."""
     index = [FEATURES.index(name) for name in model.features]
-    z = (x[:, index] - np.array(model.means)) / np.array(model.scales)
-    terms = z * np.array(model.coefficients)
-    scores = 1.0 / (1.0 + np.exp(-(model.intercept + terms.sum(axis=1))))
+    z = (x[:, index] - np.array(model.means[kind])) / np.array(model.scales[kind])
+    terms = z * np.array(model.coefficients[kind])
+    scores = 1.0 / (1.0 + np.exp(-(model.intercept[kind] + terms.sum(axis=1))))
     return scores, terms
 
 
@@ -201,12 +237,17 @@ def score_rows(model: RiskModel, rr: RunRows) -> list[tuple[int, float, list]]:
     _fill_collector(rr, model.collector_rates, model.collector_prior)
     if not len(rr.ids):
         return []
-    scores, terms = predict(model, rr.x)
     index = [FEATURES.index(name) for name in model.features]
+    kinds = np.array(rr.kinds)
     out = []
-    for i, pk in enumerate(rr.ids):
-        reasons = top_reasons(model.features, rr.x[i, index], terms[i], model.means)
-        out.append((pk, float(scores[i]), reasons))
+    for kind in KINDS:
+        rows = np.flatnonzero(kinds == kind)
+        if not len(rows):
+            continue
+        scores, terms = predict(model, rr.x[rows], kind)
+        for j, i in enumerate(rows):
+            reasons = top_reasons(model.features, rr.x[i, index], terms[j], model.means[kind])
+            out.append((rr.ids[i], float(scores[j]), reasons))
     return out
 
 
