@@ -19,7 +19,7 @@ from ansinh.risk import services
 from ansinh.risk.features import FEATURES, INDEX, run_features
 from ansinh.risk.models import RiskModel
 from ansinh.risk.reasons import top_reasons
-from tests.collection.conftest import CYCLE, cohort  # noqa: F401  (fixture)
+from tests.collection.conftest import CYCLE
 
 pytestmark = pytest.mark.django_db
 
@@ -297,3 +297,21 @@ def test_a_new_cycle_is_scored_when_committed(office, cohort, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         run = issue_cycle(office.office, CYCLE).run
     assert not CycleEntry.objects.filter(run=run, risk__isnull=True).exists()
+
+
+def test_the_riskiest_of_a_place_for_campaigns_within_scope(run, office, users):
+    from ansinh.risk.queries import at_risk_in, riskiest
+    from tests.factories import HOA_LONG
+
+    _model(office, months_overdue=1.0)
+    services.score_run(run)
+    mine = at_risk_in(users["manager"], HOA_LONG)
+    assert mine and [e.risk for e in mine] == sorted((e.risk for e in mine), reverse=True)
+    assert all(e.commune_id == HOA_LONG for e in mine)
+    # Viettel's collector sees none of the post office's people
+    viettel = users["postmgr"].__class__.objects.create(
+        username="vt", role="collector", collector=office.other_collector
+    )
+    assert not [e for e in at_risk_in(viettel, HOA_LONG) if e.collector_id == office.collector.pk]
+    top = riskiest(users["collector"], run)
+    assert top and all(e.collector_id == office.collector.pk for e in top)

@@ -195,11 +195,15 @@ def day_detail(request, pk):
         messages.success(request, _("Lessons saved."))
         return redirect("day_detail", pk=day.pk)
     results = queries.day_results(request.user, day)
+    from ansinh.risk.queries import at_risk_in
+
     return render(
         request,
         "campaigns/day_detail.html",
         {
             "day": day,
+            # Participants of the place most likely to stop paying: knock on their doors too.
+            "at_risk": at_risk_in(request.user, day.group.commune_id, day.hamlet_id),
             "results": results,
             "form": form,
             "chat": exports.chat_text(results),

@@ -103,14 +103,14 @@ VSI_METHODS = ([1, 3, 6, 12], [45, 20, 13, 22])
 #: Chance per period that it is missed (suspension) and paid a month late, for a participant
 #: of usual frailty; each participant's chances are these times their frailty.
 MISS = {1: 0.006, 3: 0.018, 6: 0.03, 12: 0.045}
-LATE = 0.015
+LATE = 0.008
 RETURN_AFTER_MISS = 0.55
 #: What makes a participant frail (log-scale effects, decision 0022): the demo's lapses have
 #: causes the lapse-risk model can learn, not noise. Low chosen income, no state support,
 #: paying month by month, being young and a weak collector raise it; a share stays unexplained.
 #: A hard stretch: its chance per period (times the frailty), its mean length in periods, and
 #: while it lasts the chance of paying late and the factor on the chance of missing.
-HARD_STRETCH = {"chance": 0.015, "periods": 3, "late": 0.3, "miss": 8}
+HARD_STRETCH = {"chance": 0.008, "periods": 4, "late": 0.45, "miss": 10}
 FRAILTY = {
     "floor_income": 1.2,  # the lowest income (1,500,000)
     "low_income": 0.5,  # up to 3,000,000
@@ -120,7 +120,7 @@ FRAILTY = {
     "young": 0.6,  # under 30
     "collector_sd": 0.5,  # collectors differ
     "noise_sd": 0.35,  # what the office cannot see
-    "base": -2.2,  # so that the average frailty is about 1 (~97% paid on time)
+    "base": -2.2,  # so that the average frailty is about 1
 }
 
 
@@ -732,11 +732,15 @@ class PopulationBuilder:
             outcome = "on_time"
             if not first:
                 if struggle:
-                    struggle -= 1
+                    struggle += 1
+                    if hard.random() < 1 / HARD_STRETCH["periods"]:
+                        struggle = 0  # the stretch is over
                 elif hard.random() < HARD_STRETCH["chance"] * info.frailty:
-                    struggle = 1 + int(hard.expovariate(1 / HARD_STRETCH["periods"]))
+                    struggle = 1
                 r = rng.random()
-                miss = min(0.5, MISS[k] * info.frailty * (HARD_STRETCH["miss"] if struggle else 1))
+                # A stretch starts with late payments; misses come after its first period.
+                factor = HARD_STRETCH["miss"] if struggle > 1 else 1
+                miss = min(0.5, MISS[k] * info.frailty * factor)
                 late = min(0.4, HARD_STRETCH["late"] if struggle else LATE * info.frailty)
                 outcome = "miss" if r < miss else "late" if r < miss + late else "on_time"
             if outcome == "miss":

@@ -28,6 +28,7 @@ from ansinh.collection.sql import AddMonths
 from ansinh.enrolment.models import ContributionMonth, Receipt, Scheme
 from ansinh.parameters.table import current_table
 from ansinh.rules.months import Month
+from ansinh.rules.retirement import retirement
 
 #: A row counts as lapsed when its person paid nothing within this many months after the
 #: later of its deadline and the month after the list.
@@ -57,6 +58,7 @@ FEATURES = [
     "no_support",
     "income_millions",
     "age",
+    "retirement_age",
     "tenure_years",
     "gap_months_24",
     "late_payments_24",
@@ -99,6 +101,17 @@ def _months_between(a: date, b: date) -> int:
     return (b.year - a.year) * 12 + b.month - a.month
 
 
+def _retired(sex, born, month: Month, table, cache: dict) -> bool:
+    """Whether the person has reached the retirement age by the list's month (a pension may
+    start: the enrolment usually stops); cached per (sex, birth month)."""
+    if not born or sex not in ("M", "F"):
+        return False
+    key = (sex, born.year, born.month)
+    if key not in cache:
+        cache[key] = retirement(sex, Month.of(born), table).reached
+    return cache[key] <= month
+
+
 def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
     """The features of every entry of `run` as of its issue date, and the labels known on
     `as_of` (default: no labels)."""
@@ -133,6 +146,7 @@ def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
             "deadline",
             "start",
             "paid_on",
+            "person__sex",
         )
     )
     out = RunRows(run=run)
@@ -154,7 +168,9 @@ def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
         .values_list("person_id", "n")
     )
     # Receipts paid after their period's deadline, in the window, per person.
-    offsets = deadline_offsets(current_table(), t)
+    table = current_table()
+    reached: dict = {}
+    offsets = deadline_offsets(table, t)
     deadline_after = Case(
         *[
             When(months=int(m), then=AddMonths(F("from_month"), Value(off + 1)))
@@ -230,6 +246,7 @@ def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
         deadline,
         start,
         paid_on,
+        sex,
     ) in enumerate(entries):
         row = x[i]
         row[INDEX["unpaid_list"]] = kind == ListKind.UNPAID
@@ -240,6 +257,7 @@ def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
         row[INDEX["no_support"]] = rank == 0
         row[INDEX["income_millions"]] = income / 1_000_000
         row[INDEX["age"]] = (_months_between(born, t) / 12) if born else 45.0
+        row[INDEX["retirement_age"]] = _retired(sex, born, month, table, reached)
         enrolled_from = max(start or first, first)
         window = max(0, _months_between(enrolled_from, month.first_day()))
         row[INDEX["tenure_years"]] = max(0, _months_between(start or t, t)) / 12
