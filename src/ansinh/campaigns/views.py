@@ -263,6 +263,7 @@ def visit_log(request, pk):
                 "login": _("Log in again to send the waiting visits."),
                 "quoteOffline": _("The quote needs the signal."),
                 "findOffline": _("No signal: searching the day's list kept on this phone."),
+                "dismiss": _("Seen"),
             },
         },
     )
