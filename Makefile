@@ -60,8 +60,12 @@ stress: setup
 	@if $(PY) scripts/pg_ready.py "$(PG_URL)"; then DATABASE_URL=$(PG_URL) $(STRESS); \
 	else echo "PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL trials"; fi
 
+# Benchmarks (bench/): SCALE=province (default, ansinh_bench) or national (ansinh_bench_national);
+# BENCH_RUNS=3 repeats each part and prints the spread.
+SCALE ?= province
+BENCH_RUNS ?= 1
 bench: setup
-	$(PY) bench/run.py
+	SCALE=$(SCALE) BENCH_RUNS=$(BENCH_RUNS) $(PY) bench/run.py
 
 messages: setup
 	cd src/ansinh && ../../$(PY) ../../manage.py compilemessages

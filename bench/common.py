@@ -1,11 +1,41 @@
-"""Shared set-up for the benchmarks: the ansinh_bench PostgreSQL database and Django."""
+"""Shared set-up for the benchmarks: the scale, its PostgreSQL database and Django.
+
+``SCALE=province`` (the default): ``ansinh_bench``, one province of 200,000 VSI participants.
+``SCALE=national``: ``ansinh_bench_national``, every province, 2,000,000 VSI participants and
+10,000,000 HI members (``make bench SCALE=national``). ``BENCH_DATABASE_URL`` overrides the
+database of either.
+"""
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ansinh_bench")
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    vsi: int  # VSI participants (5 years of history each at most)
+    hi: int  # household HI members
+    offices_per_province: int
+    provinces: tuple[str, ...] | None  # None: every province
+    history_months: int  # the window of contribution history generated
+    import_rows: int  # the receipt file of the import benchmark
+    database: str
+
+
+SCALES = {
+    "province": Scale("province", 200_000, 1_000_000, 10, ("82",), 60, 100_000, "ansinh_bench"),
+    "national": Scale(
+        "national", 2_000_000, 10_000_000, 3, None, 64, 500_000, "ansinh_bench_national"
+    ),
+}
+SCALE = SCALES[os.environ.get("SCALE") or "province"]
+BENCH_URL = os.environ.get(
+    "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{SCALE.database}"
+)
 
 
 def setup_django():

@@ -1,10 +1,14 @@
-"""Generate a province-scale database for the benchmarks (PostgreSQL `ansinh_bench`).
+"""Generate the benchmark database of a scale (bench/common.py) with COPY, never the ORM.
 
-200,000 VSI participants (5 years of history, ~10 million contribution months and their
-receipts), 1,000,000 household HI members, 10 base offices with 3 collection organisations
-and 20 collectors each. Rows are written with COPY.
+* province (`ansinh_bench`): 200,000 VSI participants (5 years of history, ~10 million
+  contribution months and their receipts), 1,000,000 household HI members, 10 base offices
+  with 3 collection organisations and 20 collectors each, in province 82;
+* national (`ansinh_bench_national`, `SCALE=national`): 2,000,000 VSI participants (64 months
+  of history, ~100 million contribution months), 10,000,000 HI members, 3 offices in each of
+  the 34 provinces, each with 3 organisations and 20 collectors.
 
-Run: `python bench/generate.py [--force | --vsi]` (--vsi: only the VSI history again).
+Run: `[SCALE=national] python bench/generate.py [--force | --vsi]` (--vsi: only the VSI
+history again).
 """
 
 from __future__ import annotations
@@ -12,15 +16,14 @@ from __future__ import annotations
 import random
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 
-from common import ensure_database, setup_django
+from common import SCALE, ensure_database, setup_django
 
 from ansinh.rules.identity import make_cccd
 
-VSI = 200_000
-HI = 1_000_000
-OFFICES = 10
+VSI = SCALE.vsi
+HI = SCALE.hi
 SEED = 20261122
 INCOMES = [1_500_000 + 100_000 * i for i in range(30)] + [
     5_000_000,
@@ -61,7 +64,8 @@ def main(force: bool = False, vsi_only: bool = False) -> None:
         print("persons and HI members already there: generating the VSI history only")
         with connection.cursor() as c:
             c.execute(f"TRUNCATE {vsi_tables} CASCADE")
-        _vsi_history(rng)
+        remake = _drop_secondary_indexes(FILLED[-3:])
+        _filled(remake, FILLED[-3:], lambda: _vsi_history(rng))
     else:
         with connection.cursor() as c:
             c.execute(
@@ -72,9 +76,9 @@ def main(force: bool = False, vsi_only: bool = False) -> None:
             )
         call_command("load_places", verbosity=0)
         frame = _frame(rng)
-        print(f"frame: {len(frame['collectors'])} collectors in {OFFICES} offices")
-        _people(rng, frame)
-        _vsi_history(rng)
+        print(f"frame: {len(frame['collectors'])} collectors in {frame['offices']} offices")
+        remake = _drop_secondary_indexes(FILLED)
+        _filled(remake, FILLED, lambda: (_people(rng, frame), _vsi_history(rng)))
     with connection.cursor() as c:
         c.execute("ANALYZE")
     print(f"generated in {time.perf_counter() - started:.0f} s")
@@ -84,17 +88,26 @@ def _frame(rng):
     from ansinh.collection.models import Collector, Organisation
     from ansinh.places.models import Commune, Hamlet, Office, OfficeArea, OfficeName
 
-    communes = list(Commune.objects.filter(province_id="82").values_list("code", flat=True))
-    rng.shuffle(communes)
+    places = Commune.objects.order_by("code")
+    if SCALE.provinces:
+        places = places.filter(province_id__in=SCALE.provinces)
+    by_province = {}
+    for code, province in places.values_list("code", "province_id"):
+        by_province.setdefault(province, []).append(code)
+    communes, offices = [], []  # (office number, province, its communes)
+    per = SCALE.offices_per_province
+    for province, codes in sorted(by_province.items()):
+        rng.shuffle(codes)
+        communes += codes
+        offices += [(len(offices) + k, province, codes[k::per]) for k in range(per)]
     collectors, hamlets = [], {}
-    for i in range(OFFICES):
+    for i, province, mine in offices:
         office, _ = Office.objects.get_or_create(
-            code=f"BENCH{i}", defaults={"kind": Office.Kind.BASE, "province_id": "82"}
+            code=f"BENCH{i}", defaults={"kind": Office.Kind.BASE, "province_id": province}
         )
         OfficeName.objects.get_or_create(
             office=office, name=f"BHXH cơ sở {i + 1}", valid_from=date(2015, 1, 1)
         )
-        mine = communes[i::OFFICES]
         OfficeArea.objects.filter(office=office).delete()
         OfficeArea.objects.bulk_create(
             OfficeArea(office=office, commune_id=c, valid_from=date(2015, 1, 1)) for c in mine
@@ -126,6 +139,7 @@ def _frame(rng):
     for col in collectors:
         by_commune.setdefault(col.commune_id, []).append(col.pk)
     return {
+        "offices": len(offices),
         "communes": communes,
         "hamlets": hamlets,
         "collectors": collectors,
@@ -148,280 +162,305 @@ def _copy(table, columns, rows):
     return n
 
 
-def _people(rng, frame):
+def _sql(statement: str, params=None) -> int:
+    """One statement of the generator (foreign-key triggers off: its rows are consistent)."""
+    from django.db import connection
 
-    now = datetime.now(UTC)
-    communes = frame["communes"]
-    # Households and persons: HI members grouped in households of ~3; VSI participants apart.
-    n_households = HI // 3 + VSI
+    with connection.cursor() as c:
+        c.execute("SET session_replication_role = replica")
+        c.execute(statement, params)
+        return c.rowcount
+
+
+#: The tables the generator fills, written without their secondary indexes, which are built
+#: once at the end (sorted, in parallel): far faster than keeping them up row by row.
+FILLED = (
+    "registry_household",
+    "registry_person",
+    "registry_supportmembership",
+    "enrolment_hienrolment",
+    "enrolment_vsienrolment",
+    "enrolment_receipt",
+    "enrolment_contributionmonth",
+)
+
+
+def _drop_secondary_indexes(tables) -> list[str]:
+    """Drop the indexes and unique constraints of `tables` but their primary keys; return the
+    statements that make them again."""
+    from django.db import connection
+
+    remake, drop = [], []
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype IN ('u', 'x') AND conrelid::regclass::text = ANY(%s)",
+            [list(tables)],
+        )
+        for table, name, definition in c.fetchall():
+            remake.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            drop.append(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        c.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = ANY(%s) "
+            "AND i.indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype IN "
+            "('p', 'u', 'x'))",
+            [list(tables)],
+        )
+        for name, definition in c.fetchall():
+            remake.append(definition)
+            drop.append(f'DROP INDEX "{name}"')
+        for statement in drop:
+            c.execute(statement)
+    return remake
+
+
+def _filled(remake: list[str], tables, fill) -> None:
+    """fill(), then the indexes built again; if it fails, the tables emptied first (a unique
+    index could not be built on half-written rows) so the database keeps its indexes."""
+    from django.db import connection
+
+    try:
+        fill()
+    except BaseException:
+        with connection.cursor() as c:
+            c.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        raise
+    finally:
+        _remake_indexes(remake)
+
+
+def _remake_indexes(statements) -> None:
+    from django.db import connection
+
     t = time.perf_counter()
-    household_commune = [communes[rng.randrange(len(communes))] for _ in range(n_households)]
+    with connection.cursor() as c:
+        c.execute("SET maintenance_work_mem = '1GB'")
+        c.execute("SET max_parallel_maintenance_workers = 2")
+        for statement in statements:
+            c.execute(statement)
+    print(
+        f"{len(statements)} indexes and unique constraints built: {time.perf_counter() - t:.0f} s"
+    )
+
+
+def _people(rng, frame):
+    """Households of ~3 HI members and VSI participants (one per household), with SQL."""
+    from django.db import connection
+
+    t = time.perf_counter()
+    with connection.cursor() as c:
+        c.execute("SELECT setseed(%s)", [rng.random() * 2 - 1])
+        c.execute(
+            "CREATE TEMP TABLE bench_commune (n int PRIMARY KEY, code text, hamlets bigint[], "
+            "collectors bigint[])"
+        )
     _copy(
-        "registry_household",
-        ["id", "code", "commune_id", "hamlet_id", "address", "created_at"],
+        "bench_commune",
+        ["n", "code", "hamlets", "collectors"],
         (
-            (i + 1, f"HB{i + 1}", c, rng.choice(frame["hamlets"][c]), "", now)
-            for i, c in enumerate(household_commune)
+            (k + 1, code, frame["hamlets"][code], frame["by_commune"].get(code, []))
+            for k, code in enumerate(frame["communes"])
         ),
     )
-    total = HI + VSI
-
-    def persons():
-        for pid in range(1, total + 1):
-            if pid <= VSI:
-                hh, order = HI // 3 + pid, 1
-            else:
-                k = pid - VSI - 1
-                hh, order = k // 3 + 1, k % 3 + 1
-            c = household_commune[hh - 1]
-            cols = frame["by_commune"].get(c)
-            collector = cols[pid % len(cols)] if cols and pid <= VSI else None
-            yield (
-                pid,
-                f"Người {pid}",
-                f"nguoi {pid}",
-                date(1960 + pid % 40, 1 + pid % 12, 1),
-                False,
-                "MF"[pid % 2],
-                make_cccd("087", 1960 + pid % 40, "MF"[pid % 2], pid // 40),  # unique, valid
-                f"{8700000000 + pid}",
-                f"09{pid:08d}",
-                "Kinh",
-                c,
-                rng.choice(frame["hamlets"][c]),
-                f"{pid % 200} đường số {pid % 9}",
-                hh,
-                order,
-                collector,
-                now,
-                now,
-            )
-
-    _copy(
-        "registry_person",
-        [
-            "id",
-            "full_name",
-            "name_folded",
-            "birth_date",
-            "birth_year_only",
-            "sex",
-            "cccd",
-            "si_code",
-            "phone",
-            "ethnicity",
-            "commune_id",
-            "hamlet_id",
-            "address",
-            "household_id",
-            "household_order",
-            "collector_id",
-            "created_at",
-            "updated_at",
-        ],
-        persons(),
+    households = HI // 3 + VSI
+    _sql(
+        "INSERT INTO registry_household (id, code, commune_id, hamlet_id, address, created_at) "
+        "SELECT h.i, 'HB' || h.i, c.code, c.hamlets[1 + floor(random() * cardinality(c.hamlets))"
+        "::int], '', now() FROM (SELECT i, 1 + floor(random() * %s)::int AS n "
+        "FROM generate_series(1, %s) i OFFSET 0) h JOIN bench_commune c ON c.n = h.n",
+        [len(frame["communes"]), households],
     )
+    # Person pid: a VSI participant alone in household HI // 3 + pid (pid <= VSI), else an HI
+    # member, three to a household. CCCD: province 087, century-and-sex digit, birth year,
+    # serial pid // 40 (unique with the year and sex, which come from pid % 40 and pid % 2).
+    _sql(
+        "INSERT INTO registry_person (id, full_name, name_folded, birth_date, birth_year_only, "
+        "sex, cccd, si_code, phone, ethnicity, commune_id, hamlet_id, address, household_id, "
+        "household_order, collector_id, created_at, updated_at) "
+        "SELECT p.pid, 'Người ' || p.pid, 'nguoi ' || p.pid, "
+        "make_date(1960 + p.pid %% 40, 1 + p.pid %% 12, 1), false, "
+        "CASE WHEN p.pid %% 2 = 0 THEN 'M' ELSE 'F' END, "
+        "'087' || CASE WHEN p.pid %% 2 = 0 THEN '0' ELSE '1' END "
+        "|| lpad(((1960 + p.pid %% 40) %% 100)::text, 2, '0') || lpad((p.pid / 40)::text, 6, '0'), "
+        "(8700000000 + p.pid)::text, '09' || lpad(p.pid::text, 8, '0'), 'Kinh', "
+        "h.commune_id, h.hamlet_id, (p.pid %% 200) || ' đường số ' || (p.pid %% 9), h.id, "
+        "p.ord, CASE WHEN p.pid <= %(vsi)s AND cardinality(c.collectors) > 0 "
+        "THEN c.collectors[1 + p.pid %% cardinality(c.collectors)] END, now(), now() "
+        "FROM (SELECT pid, CASE WHEN pid <= %(vsi)s THEN %(hh)s + pid "
+        "ELSE (pid - %(vsi)s - 1) / 3 + 1 END AS hh, "
+        "CASE WHEN pid <= %(vsi)s THEN 1 ELSE (pid - %(vsi)s - 1) %% 3 + 1 END AS ord "
+        "FROM generate_series(1, %(total)s) pid) p "
+        "JOIN registry_household h ON h.id = p.hh JOIN bench_commune c ON c.code = h.commune_id",
+        {"vsi": VSI, "hh": HI // 3, "total": VSI + HI},
+    )
+    with connection.cursor() as c:  # the SQL's CCCD is make_cccd's
+        c.execute("SELECT id, cccd FROM registry_person WHERE id IN (1, 2, 41, %s)", [VSI + 7])
+        for pid, cccd in c.fetchall():
+            assert cccd == make_cccd("087", 1960 + pid % 40, "MF"[pid % 2], pid // 40), pid
     print(f"persons and households: {time.perf_counter() - t:.0f} s")
     t = time.perf_counter()
-    _copy(
-        "enrolment_hienrolment",
-        [
-            "person_id",
-            "household_id",
-            "member_order",
-            "period_months",
-            "start_month",
-            "card_from",
-            "card_to",
-            "status",
-            "created_at",
-            "updated_at",
-        ],
-        (
-            (
-                pid,
-                (pid - VSI - 1) // 3 + 1,
-                (pid - VSI - 1) % 3 + 1,
-                12,
-                date(2022, 1, 1),
-                date(2026, 1, 1),
-                date(2026, 12, 31),
-                "active",
-                now,
-                now,
-            )
-            for pid in range(VSI + 1, total + 1)
-        ),
+    _sql(
+        "INSERT INTO enrolment_hienrolment (person_id, household_id, member_order, "
+        "period_months, start_month, card_from, card_to, status, created_at, updated_at) "
+        "SELECT pid, (pid - %(vsi)s - 1) / 3 + 1, (pid - %(vsi)s - 1) %% 3 + 1, 12, "
+        "'2022-01-01', '2026-01-01', '2026-12-31', 'active', now(), now() "
+        "FROM generate_series(%(vsi)s + 1, %(total)s) pid",
+        {"vsi": VSI, "total": VSI + HI},
     )
-    print(f"HI enrolments: {time.perf_counter() - t:.0f} s")
-    # Support groups for 10% of VSI participants.
-    _copy(
-        "registry_supportmembership",
-        ["person_id", "group", "valid_from", "valid_to", "document"],
-        (
-            (pid, GROUPS[pid % 3], date(2022, 1, 1), None, "")
-            for pid in range(1, VSI + 1)
-            if pid % 10 == 0
-        ),
+    # Support groups for 10% of VSI participants (the same as _plan's).
+    _sql(
+        'INSERT INTO registry_supportmembership (person_id, "group", valid_from, valid_to, '
+        "document) SELECT pid, (ARRAY[%s, %s, %s])[1 + pid %% 3], '2022-01-01', NULL, '' "
+        "FROM generate_series(10, %s, 10) pid",
+        [*GROUPS, VSI],
     )
+    print(f"HI enrolments and support groups: {time.perf_counter() - t:.0f} s")
+
+
+def _plan(rng, this_month: date):
+    """Each VSI participant's enrolment: start, last month paid, mode, income, support group."""
+    start_floor = add_months(this_month, -SCALE.history_months)
+    for pid in range(1, VSI + 1):
+        method = METHODS[pid % len(METHODS)]
+        n = int(method)
+        # over half were participants before the window opened
+        start = (
+            start_floor
+            if rng.random() < 0.55
+            else add_months(start_floor, rng.randrange(0, SCALE.history_months - 10))
+        )
+        # paid through: mostly current; ~2% behind by 1-4 months, ~3% ahead
+        r = rng.random()
+        lag = rng.randrange(1, 5) if r < 0.02 else (-1 if r > 0.97 else 0)
+        last = add_months(this_month, -lag - (pid % n if n > 1 else 0))
+        group = GROUPS[pid % 3] if pid % 10 == 0 else "other"
+        span = (last.year * 12 + last.month) - (start.year * 12 + start.month)  # months - 1
+        yield pid, start, last, span, n, INCOMES[pid % len(INCOMES)], group, lag
+
+
+def _quotes(table, this_month: date, provinces: list[str]):
+    """The amounts of every receipt the history can hold: by income, support group, the half
+    year it is paid in, its months (1-12) and the province (only those with their own support
+    rows differ; the others share the national figures)."""
+    from ansinh.rules.vsi import vsi_quote
+
+    own = sorted({r.province for r in table.rows if r.province} & set(provinces))
+    other = next((p for p in provinces if p not in own), None)
+    start = add_months(this_month, -SCALE.history_months - 6)
+    halves = []
+    d = date(start.year, 1 if start.month < 7 else 7, 1)
+    while d <= this_month:
+        halves.append(d)
+        d = add_months(d, 6)
+    for province in [*own, *([other] if other else [])]:
+        for income in INCOMES:
+            for group in ["other", *GROUPS]:
+                for half in halves:
+                    for k in range(1, 13):
+                        q = vsi_quote(table, income, (group,), half, months=k, province=province)
+                        yield (
+                            province,
+                            income,
+                            group,
+                            half,
+                            k,
+                            q.gross_total,
+                            q.support_total,
+                            q.net_total,
+                        )
 
 
 def _vsi_history(rng):
-    """VSI enrolments and their history: receipts period by period, ~98% on time."""
+    """VSI enrolments (planned in Python) and their history with SQL: receipts period by
+    period, each split into its contribution months as the ledger's writer splits them."""
     from django.db import connection
 
     from ansinh.parameters.table import current_table
-    from ansinh.rules.vsi import vsi_quote
-
-    now = datetime.now(UTC)
-    today = date.today()
-    this_month = today.replace(day=1)
-    table = current_table()
-    quotes = {}
-
-    def quote(income, group, on, months):
-        key = (income, group, on.year, on.month >= 7, months)
-        if key not in quotes:
-            quotes[key] = vsi_quote(table, income, (group,), on, months=months, province="82")
-        return quotes[key]
 
     t = time.perf_counter()
-    rid = 0
-    start_floor = add_months(this_month, -60)
-
-    def history():
-        nonlocal rid
-        for pid in range(1, VSI + 1):
-            method = METHODS[pid % len(METHODS)]
-            n = int(method)
-            income = INCOMES[pid % len(INCOMES)]
-            group = GROUPS[pid % 3] if pid % 10 == 0 else "other"
-            # over half were participants before the five-year window opened
-            start = (
-                start_floor
-                if rng.random() < 0.55
-                else add_months(start_floor, rng.randrange(0, 50))
-            )
-            # paid through: mostly current; ~2% behind by 1-4 months, ~3% ahead
-            r = rng.random()
-            lag = rng.randrange(1, 5) if r < 0.02 else (-1 if r > 0.97 else 0)
-            last = add_months(this_month, -lag - (pid % n if n > 1 else 0))
-            status = "active"
-            col = None
-            m = start
-            enrolment_months = []
-            enrolment_receipts = []
-            while m <= last:
-                k = min(n, (last.year * 12 + last.month) - (m.year * 12 + m.month) + 1)
-                rid += 1
-                paid_on = (
-                    m.replace(day=rng.randrange(1, 20))
-                    if m < this_month
-                    else (today.replace(day=1))
-                )
-                q = quote(income, group, paid_on, k)
-                col = col or 0
-                enrolment_receipts.append(
-                    (
-                        rid,
-                        f"BENCH-{rid}",
-                        "vsi",
-                        pid,
-                        pid,
-                        paid_on,
-                        m,
-                        k,
-                        1,
-                        income,
-                        q.gross_total,
-                        q.support_total,
-                        q.net_total,
-                        "import",
-                        now,
-                    )
-                )
-                each = q.gross_total // k
-                each_s = q.support_total // q.supported_months if q.supported_months else 0
-                for i in range(k):
-                    g = q.gross_total - each * (k - 1) if i == k - 1 else each
-                    s = 0
-                    if i < q.supported_months:
-                        s = (
-                            q.support_total - each_s * (q.supported_months - 1)
-                            if i == q.supported_months - 1
-                            else each_s
-                        )
-                    enrolment_months.append((pid, pid, rid, add_months(m, i), income, g, s))
-                m = add_months(m, k)
-            paid_through = add_months(m, -1) if m > start else None
-            if lag >= 2:
-                status = "suspended"
-            yield (
-                "e",
-                (pid, pid, start, income, method, 0, status, "", start, paid_through, now, now),
-            )
-            for row in enrolment_receipts:
-                yield ("r", row)
-            for row in enrolment_months:
-                yield ("m", row)
-
-    # One pass, three COPY streams: buffer receipts and months per 50,000 enrolments.
-    from itertools import islice
-
-    gen = history()
-    counts = {"e": 0, "r": 0, "m": 0}
-    while True:
-        chunk = list(islice(gen, 400_000))
-        if not chunk:
-            break
-        for kind, table_name, cols in (
-            (
-                "e",
-                "enrolment_vsienrolment",
-                [
-                    "id",
-                    "person_id",
-                    "start_month",
-                    "income",
-                    "method",
-                    "lump_years",
-                    "status",
-                    "stop_reason",
-                    "status_since",
-                    "paid_through",
-                    "created_at",
-                    "updated_at",
-                ],
-            ),
-            (
-                "r",
-                "enrolment_receipt",
-                [
-                    "id",
-                    "number",
-                    "scheme",
-                    "person_id",
-                    "vsi_enrolment_id",
-                    "paid_on",
-                    "from_month",
-                    "months",
-                    "members",
-                    "income",
-                    "gross",
-                    "support",
-                    "amount",
-                    "source",
-                    "created_at",
-                ],
-            ),
-            (
-                "m",
-                "enrolment_contributionmonth",
-                ["person_id", "enrolment_id", "receipt_id", "month", "income", "gross", "support"],
-            ),
-        ):
-            counts[kind] += _copy(table_name, cols, (row for k, row in chunk if k == kind))
-        connection.commit() if not connection.get_autocommit() else None
+    this_month = date.today().replace(day=1)
+    with connection.cursor() as c:
+        c.execute(
+            "CREATE TEMP TABLE bench_plan (pid bigint PRIMARY KEY, start date, last date, "
+            "span int, n int, income bigint, grp text, lag int)"
+        )
+        c.execute("SELECT DISTINCT province_id FROM places_commune")
+        provinces = sorted(p for (p,) in c.fetchall())
+        c.execute(
+            "CREATE TEMP TABLE bench_quote (province text, income bigint, grp text, half date, "
+            "k int, gross bigint, support bigint, amount bigint, "
+            "PRIMARY KEY (province, income, grp, half, k))"
+        )
+    _copy(
+        "bench_plan",
+        ["pid", "start", "last", "span", "n", "income", "grp", "lag"],
+        _plan(rng, this_month),
+    )
+    table = current_table()
+    _copy(
+        "bench_quote",
+        ["province", "income", "grp", "half", "k", "gross", "support", "amount"],
+        _quotes(table, this_month, provinces),
+    )
+    own = sorted({r.province for r in table.rows if r.province})
+    _sql(
+        "INSERT INTO enrolment_vsienrolment (id, person_id, start_month, income, method, "
+        "lump_years, status, stop_reason, status_since, paid_through, created_at, updated_at) "
+        "SELECT pid, pid, start, income, n::text, 0, "
+        "CASE WHEN lag >= 2 THEN 'suspended' ELSE 'active' END, '', start, "
+        "CASE WHEN last >= start THEN last END, now(), now() FROM bench_plan ORDER BY pid"
+    )
+    print(f"VSI enrolments planned: {time.perf_counter() - t:.0f} s")
+    t = time.perf_counter()
+    # One receipt per period from the start to the last month paid (the last may be shorter);
+    # paid on a day 1-19 of its first month, or on the 1st of this month for this month.
+    with connection.cursor() as c:
+        c.execute("SELECT pg_get_serial_sequence('enrolment_receipt', 'id')")
+        (sequence,) = c.fetchone()
+    receipts = _sql(
+        "INSERT INTO enrolment_receipt (id, number, scheme, person_id, vsi_enrolment_id, "
+        "paid_on, from_month, months, members, income, gross, support, amount, source, "
+        "created_at) "
+        "SELECT r.id, 'BENCH-' || r.id, 'vsi', r.pid, r.pid, r.paid_on, r.m, r.k, 1, r.income, "
+        "q.gross, q.support, q.amount, 'import', now() FROM ("
+        "  SELECT nextval(%(seq)s) AS id, s.*, "
+        "  CASE WHEN s.m < %(this)s THEN s.m + (floor(random() * 19))::int ELSE %(this)s END "
+        "  AS paid_on FROM ("
+        "    SELECT p.pid, p.income, p.grp, "
+        "    CASE WHEN c.province_id = ANY(%(own)s) THEN c.province_id ELSE %(other)s END AS prov,"
+        "    (p.start + make_interval(months => j))::date AS m, LEAST(p.n, p.span - j + 1) AS k "
+        "    FROM bench_plan p JOIN registry_person x ON x.id = p.pid "
+        "    JOIN places_commune c ON c.code = x.commune_id, "
+        "    LATERAL generate_series(0, p.span, p.n) j"
+        "  ) s OFFSET 0"
+        ") r JOIN bench_quote q ON q.province = r.prov AND q.income = r.income "
+        "AND q.grp = r.grp AND q.k = r.k "
+        "AND q.half = make_date(extract(year FROM r.paid_on)::int, "
+        "CASE WHEN extract(month FROM r.paid_on) < 7 THEN 1 ELSE 7 END, 1)",
+        {
+            "seq": sequence,
+            "this": this_month,
+            "own": own,
+            "other": next(p for p in provinces if p not in own),
+        },
+    )
+    print(f"VSI receipts: {receipts:,} in {time.perf_counter() - t:.0f} s")
+    t = time.perf_counter()
+    # Split as the ledger does: equal months, the remainder on the last one.
+    months = _sql(
+        "INSERT INTO enrolment_contributionmonth (person_id, enrolment_id, receipt_id, month, "
+        "income, gross, support) "
+        "SELECT r.person_id, r.vsi_enrolment_id, r.id, (r.from_month + make_interval(months "
+        "=> i))::date, r.income, "
+        "CASE WHEN i = r.months - 1 THEN r.gross - r.gross / r.months * (r.months - 1) "
+        "ELSE r.gross / r.months END, "
+        "CASE WHEN i = r.months - 1 THEN r.support - r.support / r.months * (r.months - 1) "
+        "ELSE r.support / r.months END "
+        "FROM enrolment_receipt r, generate_series(0, r.months - 1) i "
+        "WHERE r.number LIKE %s",
+        ["BENCH-%"],
+    )
+    print(f"VSI contribution months: {months:,} in {time.perf_counter() - t:.0f} s")
     with connection.cursor() as c:
         for tbl in (
             "registry_household",
@@ -432,10 +471,6 @@ def _vsi_history(rng):
             c.execute(
                 f"SELECT setval(pg_get_serial_sequence('{tbl}', 'id'), (SELECT MAX(id) FROM {tbl}))"
             )
-    print(
-        f"VSI: {counts['e']:,} enrolments, {counts['r']:,} receipts, "
-        f"{counts['m']:,} contribution months in {time.perf_counter() - t:.0f} s"
-    )
 
 
 if __name__ == "__main__":

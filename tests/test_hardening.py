@@ -7,11 +7,13 @@ import os
 import re
 import subprocess
 import sys
+import time
 from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -92,6 +94,19 @@ def test_every_answer_carries_the_content_security_policy(client, users):
         _no_inline_script(page.content.decode(), url)
 
 
+def test_the_policy_allows_the_service_worker(client, users):
+    """The offline worker (decision 0021, item 3) is a script of this server, registered from
+    a static file: 'self' in worker-src (and script-src) lets it run, nothing else is opened."""
+    directives = dict(d.strip().split(" ", 1) for d in CONTENT_SECURITY_POLICY.split(";"))
+    assert "'self'" in directives["worker-src"].split()
+    assert directives["script-src"] == "'self'"
+    assert "unsafe-eval" not in CONTENT_SECURITY_POLICY
+    sw = client.get("/sw.js")
+    assert sw.status_code == 200 and sw["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    client.force_login(users["official"])
+    _no_inline_script(client.get("/offline/").content.decode(), "/offline/")
+
+
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
 HANDLER = re.compile(r"\s(on[a-z]+|hx-on[:\w-]*)\s*=", re.I)
 
@@ -128,10 +143,19 @@ def test_swagger_ui_start_up_script_is_a_file(client):
 def test_a_session_ends_after_eight_idle_hours_and_each_request_moves_the_end(
     client, settings, users
 ):
-    assert settings.SESSION_COOKIE_AGE == 8 * 3600 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600
     client.post("/login/", {"username": "manager", "password": "pw"})
     key = client.cookies["sessionid"].value
     session = Session.objects.get(session_key=key)
+    # A request within 5 minutes of the last write does not write the session again ...
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(hours=7))
+    assert client.get("/").status_code == 200
+    kept = Session.objects.get(session_key=key).expire_date
+    assert kept < timezone.now() + timedelta(hours=7, minutes=1)
+    # ... one later (the session last written 6 minutes ago) moves its end 8 hours on.
+    store = SessionStore(session_key=key)
+    store["_seen"] = int(time.time()) - 360
+    store.save()
     Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(minutes=5))
     assert client.get("/").status_code == 200
     moved = Session.objects.get(session_key=key).expire_date

@@ -56,10 +56,10 @@ if os.environ.get("ANSINH_PROXY_SSL_HEADER") == "1":
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# A session ends after 8 hours without a request (ANSINH_SESSION_IDLE_HOURS); each request
-# moves the end on.
+# A session ends after 8 hours without a request (ANSINH_SESSION_IDLE_HOURS); a request moves
+# the end on, writing the session at most every 5 minutes (web.middleware.SessionRefreshMiddleware).
 SESSION_COOKIE_AGE = int(float(os.environ.get("ANSINH_SESSION_IDLE_HOURS", "8")) * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 300
 SESSION_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [
@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ansinh.web.middleware.SessionRefreshMiddleware",
     "ansinh.web.middleware.VietnameseFirstMiddleware",
     "ansinh.web.middleware.ParameterUseMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("days/<int:pk>/report.<str:fmt>", views.day_report, name="day_report"),
     path("days/<int:pk>/visits/", views.visit_log, name="visit_log"),
     path("days/<int:pk>/people/", views.people_pick, name="people_pick"),
+    path("days/<int:pk>/people/day/", views.people_day, name="people_day"),
     path("visits/sync/", views.visit_sync, name="visit_sync"),
     path("communication/", views.activity_list, name="activity_list"),
     path("prospects/", prospects.prospect_list, name="prospects"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ansinh.common.offline import offline_page
 from ansinh.common.text import fold
 from ansinh.enrolment.models import PaymentMethod
 from ansinh.registry.models import Person
@@ -238,6 +239,7 @@ def day_report(request, pk, fmt):
 
 
 @login_required
+@offline_page
 def visit_log(request, pk):
     """The phone page for group members: works offline, sends when the signal returns."""
     day = _day(request, pk)
@@ -258,6 +260,15 @@ def visit_log(request, pk):
             "reasons": RefusalReason.choices,
             "methods": [c for c in PaymentMethod.choices if c[0] in ("1", "3", "6", "12")],
             "hamlets": day.group.commune.hamlets.all(),
+            "texts": {
+                "online": _("Online"),
+                "offline": _("Offline: visits are kept on this phone"),
+                "queued": _("Kept on the phone; it will be sent when the signal returns."),
+                "login": _("Log in again to send the waiting visits."),
+                "quoteOffline": _("The quote needs the signal."),
+                "findOffline": _("No signal: searching the day's list kept on this phone."),
+                "dismiss": _("Seen"),
+            },
         },
     )
 
@@ -286,6 +297,34 @@ def people_pick(request, pk):
         for p in qs.select_related("hamlet")[:10]
     ]
     return JsonResponse({"people": people})
+
+
+#: At most this many people in the day's list kept on the phone (a hamlet holds a few hundred).
+DAY_LIST_LIMIT = 3000
+
+
+@login_required
+@offline_page
+def people_day(request, pk):
+    """JSON: the people the phone keeps for the day, to find a person without signal (and so
+    enrol them on the spot): the day's hamlet, or the commune when the day names none. Name,
+    birth year and hamlet only: no phone, CCCD or address travels on the phone."""
+    day = _day(request, pk)
+    qs = Person.objects.restrict(request.user).filter(commune=day.group.commune)
+    if day.hamlet_id:
+        qs = qs.filter(hamlet_id=day.hamlet_id)
+    people = [
+        {
+            "id": p.pk,
+            "name": p.full_name,
+            "folded": p.name_folded,
+            "born": p.birth_date.year,
+            "hamlet": p.hamlet.name if p.hamlet else "",
+            "quote": reverse("vsi_quote_live", args=[p.pk]),
+        }
+        for p in qs.select_related("hamlet").order_by("name_folded", "pk")[:DAY_LIST_LIMIT]
+    ]
+    return JsonResponse({"people": people, "complete": len(people) < DAY_LIST_LIMIT})
 
 
 @login_required

@@ -614,109 +614,134 @@ class _Validator:
             self.support_recorded[pid] = recorded.get(pid, 0)
 
     def _row(self, line, r, persons, enrolments, existing, groups, collectors, used):
-        number = r["so_bien_lai"]
-        code = r["ma_so_bhxh"]
+        """One row's verdict: the checks in the order a clerk reads the row (the first that
+        fails rejects it), then the amount against the quote."""
+        number, code = r["so_bien_lai"], r["ma_so_bhxh"]
         row = _Verdict(self.batch.pk, line, number[:40], code[:20])
+        try:
+            self._check_number(number)
+            person = persons.get(code)
+            if self._already_recorded(row, r, person, existing.get(number)):
+                return row
+            enrolment = self._enrolment_of(row, code, person, enrolments)
+            self._check_payment(r)
+            collector_id, org_id = self._collector_and_organisation(r, person, collectors)
+            st = self._state_of(enrolment)
+            first = self._first_month(st, r)
+            mode = self._mode_of(enrolment, st, first, r)
+            quote = self._quote(r, person, enrolment, groups, used, mode)
+        except _Rejected as exc:
+            return self._reject(row, r, exc.field, exc.message)
+        self._accept(row, r, person, enrolment, st, first, quote, used)
+        row.collector_id, row.organisation_id = collector_id, org_id
+        return row
 
-        def reject(field, message):
-            if _is_formula(r.get(field)):  # whatever else is wrong, the formula first
-                message = _(
-                    "%(v)s is a formula: formulas are not accepted. In Excel copy the column "
-                    "and paste it back as values (Paste Special, Values), then upload again."
-                ) % {"v": _text(r[field])[:60]}
-            row.status, row.field, row.message = RowStatus.REJECTED, field, message[:300]
-            return row
+    @staticmethod
+    def _reject(row, r, field, message):
+        if _is_formula(r.get(field)):  # whatever else is wrong, the formula first
+            message = _(
+                "%(v)s is a formula: formulas are not accepted. In Excel copy the column "
+                "and paste it back as values (Paste Special, Values), then upload again."
+            ) % {"v": _text(r[field])[:60]}
+        row.status, row.field, row.message = RowStatus.REJECTED, field, message[:300]
+        return row
 
+    def _check_number(self, number: str) -> None:
+        """The receipt number: present, short enough, once in the file."""
         if number[:1] == "=":
-            return reject("so_bien_lai", "")
+            raise _Rejected("so_bien_lai", "")
         if not number:
-            return reject("so_bien_lai", _("A receipt number is required."))
+            raise _Rejected("so_bien_lai", _("A receipt number is required."))
         if len(number) > 40:
-            return reject("so_bien_lai", _("A receipt number has at most 40 characters."))
+            raise _Rejected("so_bien_lai", _("A receipt number has at most 40 characters."))
         if number in self.seen:
-            return reject(
+            raise _Rejected(
                 "so_bien_lai", _("Receipt number %(n)s appears twice in the file.") % {"n": number}
             )
         self.seen.add(number)
-        person = persons.get(code)
-        paid_on, months, amount = r["_paid_on"], r["_months"], r["_amount"]
-        old = existing.get(number)
-        if old is not None:
-            if (
-                person
-                and old["person_id"] == person["id"]
-                and old["amount"] == amount
-                and (old["paid_on"] == paid_on and old["months"] == months)
-            ):
-                row.status, row.message = RowStatus.DUPLICATE, _("Already recorded.")
-                row.person_id = person["id"]
-                return row
-            return reject(
-                "so_bien_lai",
-                _("Receipt number %(n)s is already used for another payment.") % {"n": number},
-            )
+
+    @staticmethod
+    def _already_recorded(row, r, person, old) -> bool:
+        """A receipt number already in the database: the same payment again is a duplicate
+        (True), another payment under the number is rejected."""
+        if old is None:
+            return False
+        if (
+            person
+            and old["person_id"] == person["id"]
+            and old["amount"] == r["_amount"]
+            and (old["paid_on"] == r["_paid_on"] and old["months"] == r["_months"])
+        ):
+            row.status, row.message = RowStatus.DUPLICATE, _("Already recorded.")
+            row.person_id = person["id"]
+            return True
+        raise _Rejected(
+            "so_bien_lai",
+            _("Receipt number %(n)s is already used for another payment.")
+            % {"n": r["so_bien_lai"]},
+        )
+
+    def _enrolment_of(self, row, code, person, enrolments) -> dict:
+        """The participant (in the user's scope) and their open VSI enrolment."""
         if person is None:
             if code in self.outside:
-                return reject("ma_so_bhxh", _("%(code)s is outside your area.") % {"code": code})
+                raise _Rejected("ma_so_bhxh", _("%(code)s is outside your area.") % {"code": code})
             if bad := _malformed_code(code):
-                return reject("ma_so_bhxh", bad)
-            return reject(
+                raise _Rejected("ma_so_bhxh", bad)
+            raise _Rejected(
                 "ma_so_bhxh",
                 _("No participant with social-insurance code or CCCD %(code)r.") % {"code": code},
             )
         row.person_id = person["id"]
         enrolment = enrolments.get(person["id"])
         if enrolment is None:
-            return reject(
+            raise _Rejected(
                 "ma_so_bhxh",
                 _("%(code)s has no open voluntary social insurance enrolment.") % {"code": code},
             )
+        return enrolment
+
+    def _check_payment(self, r) -> None:
+        """The date paid, the months and the amount: readable and in range."""
+        paid_on, months, amount = r["_paid_on"], r["_months"], r["_amount"]
         if paid_on is None:
-            return reject(
+            raise _Rejected(
                 "ngay_nop",
                 _("Date %(v)r is not a date (dd/mm/yyyy).") % {"v": _text(r["ngay_nop"])},
             )
         if paid_on > self.today:
-            return reject(
+            raise _Rejected(
                 "ngay_nop",
                 _("The payment date %(d)s is in the future.") % {"d": paid_on.strftime("%d/%m/%Y")},
             )
         if months is None or not 1 <= months <= 60:
-            return reject("so_thang", _("Months must be a whole number from 1 to 60."))
+            raise _Rejected("so_thang", _("Months must be a whole number from 1 to 60."))
         if amount is None or amount < 0:
-            raw = r["so_tien"]
-            if _is_negative(raw):
-                return reject(
-                    "so_tien",
-                    _(
-                        "Amount %(v)s is negative: write the amount the participant paid, a "
-                        "whole number of dong without a minus sign."
-                    )
-                    % {"v": _text(raw)},
-                )
-            if not _text(raw):
-                return reject(
-                    "so_tien", _("The amount is empty: write the amount paid, in whole dong.")
-                )
-            return reject(
-                "so_tien",
-                _("Amount %(v)r is not a whole number of dong.") % {"v": _text(raw)},
-            )
-        collector_id = person["collector_id"]
-        org_id = person["organisation_id"]
+            raise _Rejected("so_tien", _amount_error(r["so_tien"]))
+
+    def _collector_and_organisation(self, r, person, collectors) -> tuple:
+        """Who collected: the person's collector, or the collector the row names (of the
+        uploader's organisation); an organisation's file credits that organisation."""
+        collector_id, org_id = person["collector_id"], person["organisation_id"]
         ccode = r["_collector"]
         if ccode:
             c = collectors.get(ccode)
             if c is None:
-                return reject("ma_nhan_vien_thu", _("Unknown collector code %(c)r.") % {"c": ccode})
+                raise _Rejected(
+                    "ma_nhan_vien_thu", _("Unknown collector code %(c)r.") % {"c": ccode}
+                )
             if self.scope.organisation_id and c["organisation_id"] != self.scope.organisation_id:
-                return reject(
+                raise _Rejected(
                     "ma_nhan_vien_thu",
                     _("Collector %(c)s belongs to another organisation.") % {"c": ccode},
                 )
             collector_id, org_id = c["id"], c["organisation_id"]
         if self.batch.organisation_id and not ccode:
             org_id = self.batch.organisation_id
+        return collector_id, org_id
+
+    def _state_of(self, enrolment) -> SimpleNamespace:
+        """The enrolment as this file has moved it so far (paid-through, status)."""
         st = self.state.get(enrolment["id"])
         if st is None:
             st = SimpleNamespace(
@@ -724,57 +749,58 @@ class _Validator:
                 status=enrolment["status"],
                 start_month=enrolment["start_month"],
             )
+        return st
+
+    def _first_month(self, st, r) -> date:
+        """The first month the payment covers; a from-month the row gives must be it."""
+        paid_on = r["_paid_on"]
         fkey = (st.paid_through, st.status, st.start_month, paid_on)
         first = self.firsts.get(fkey)
         if first is None:
             first = self.firsts[fkey] = next_unpaid_month(st, paid_on)
         from_text = r["_from"]
-        if from_text:
-            given = _month(r.get("tu_thang"))
-            if given is None:
-                return reject(
-                    "tu_thang", _("From month %(v)r is not a month (mm/yyyy).") % {"v": from_text}
-                )
-            if st.paid_through and given <= st.paid_through:
-                return reject(
-                    "tu_thang",
-                    _("%(m)s is already paid (paid through %(p)s).")
-                    % {"m": f"{given:%m/%Y}", "p": f"{st.paid_through:%m/%Y}"},
-                )
-            if given != first:
-                return reject(
-                    "tu_thang",
-                    _("The next month to pay is %(m)s, not %(g)s.")
-                    % {"m": f"{first:%m/%Y}", "g": f"{given:%m/%Y}"},
-                )
-        mkey = (enrolment["method"], st.status, first, paid_on, months, r["_mode"])
+        if not from_text:
+            return first
+        given = _month(r.get("tu_thang"))
+        if given is None:
+            raise _Rejected(
+                "tu_thang", _("From month %(v)r is not a month (mm/yyyy).") % {"v": from_text}
+            )
+        if st.paid_through and given <= st.paid_through:
+            raise _Rejected(
+                "tu_thang",
+                _("%(m)s is already paid (paid through %(p)s).")
+                % {"m": f"{given:%m/%Y}", "p": f"{st.paid_through:%m/%Y}"},
+            )
+        if given != first:
+            raise _Rejected(
+                "tu_thang",
+                _("The next month to pay is %(m)s, not %(g)s.")
+                % {"m": f"{first:%m/%Y}", "g": f"{given:%m/%Y}"},
+            )
+        return first
+
+    def _mode_of(self, enrolment, st, first, r) -> str:
+        """The payment's mode (the enrolment's method, a lump sum, missed months paid back)."""
+        months = r["_months"]
+        mkey = (enrolment["method"], st.status, first, r["_paid_on"], months, r["_mode"])
         mode = self.modes.get(mkey)
         if mode is None:
             try:
                 mode = self.modes[mkey] = receipt_mode(*mkey)
             except ModeError as exc:
-                return reject("phuong_thuc", str(exc))
+                raise _Rejected("phuong_thuc", str(exc)) from None
         if mode in LUMP_SUM_METHODS and months != 12 * enrolment["lump_years"]:
-            return reject(
+            raise _Rejected(
                 "so_thang",
                 _("A lump sum covers %(n)s months.") % {"n": 12 * enrolment["lump_years"]},
             )
-        covered = self.covers.get((first, months))
-        if covered is None:
-            covered = self.covers[first, months] = add_months(first, months - 1)
-        memberships = groups.get(person["id"])
-        groups_on = (
-            tuple(
-                sorted(
-                    g["group"]
-                    for g in memberships
-                    if g["valid_from"] <= paid_on
-                    and (g["valid_to"] is None or paid_on <= g["valid_to"])
-                )
-            )
-            if memberships
-            else ()
-        ) or ("other",)
+        return mode
+
+    def _quote(self, r, person, enrolment, groups, used, mode):
+        """What the payment costs (once per distinct case); the amount paid must equal it."""
+        paid_on, months, amount = r["_paid_on"], r["_months"], r["_amount"]
+        groups_on = _groups_on(groups.get(person["id"]), paid_on)
         key = (
             enrolment["income"],
             groups_on,
@@ -799,14 +825,22 @@ class _Validator:
                     support_months_used=used.get(person["id"], 0),
                 )
             except (IncomeOutOfRange, ValueError) as exc:
-                return reject("so_tien", str(exc))
+                raise _Rejected("so_tien", str(exc)) from None
             self.quotes[key] = quote
         if amount != quote.net_total:
-            return reject(
+            raise _Rejected(
                 "so_tien",
                 _("Amount %(got)s does not match the %(want)s due for %(n)s months.")
                 % {"got": f"{amount:,}", "want": f"{quote.net_total:,}", "n": months},
             )
+        return quote
+
+    def _accept(self, row, r, person, enrolment, st, first, quote, used) -> None:
+        """An accepted row: the enrolment moves on, the supported months are counted."""
+        months = r["_months"]
+        covered = self.covers.get((first, months))
+        if covered is None:
+            covered = self.covers[first, months] = add_months(first, months - 1)
         st.paid_through, st.status = covered, VsiStatus.ACTIVE
         self.state[enrolment["id"]] = st
         if quote.supported_months:
@@ -816,15 +850,45 @@ class _Validator:
                 used[pid] += quote.supported_months
         row.status = RowStatus.ACCEPTED
         row.enrolment_id = enrolment["id"]
-        row.paid_on, row.from_month, row.months = paid_on, first, months
+        row.paid_on, row.from_month, row.months = r["_paid_on"], first, months
         row.income, row.gross, row.support = (
             enrolment["income"],
             quote.gross_total,
             quote.support_total,
         )
         row.supported_months, row.amount = quote.supported_months, quote.net_total
-        row.collector_id, row.organisation_id = collector_id, org_id
-        return row
+
+
+class _Rejected(Exception):
+    """A row's first failed check: the column and the message (raised inside _Validator)."""
+
+    def __init__(self, field: str, message: str):
+        self.field, self.message = field, message
+
+
+def _amount_error(raw) -> str:
+    """Why an amount cell is not an amount paid."""
+    if _is_negative(raw):
+        return _(
+            "Amount %(v)s is negative: write the amount the participant paid, a "
+            "whole number of dong without a minus sign."
+        ) % {"v": _text(raw)}
+    if not _text(raw):
+        return _("The amount is empty: write the amount paid, in whole dong.")
+    return _("Amount %(v)r is not a whole number of dong.") % {"v": _text(raw)}
+
+
+def _groups_on(memberships, paid_on) -> tuple:
+    """The support groups a person is in on the day paid ("other" when none)."""
+    if not memberships:
+        return ("other",)
+    return tuple(
+        sorted(
+            g["group"]
+            for g in memberships
+            if g["valid_from"] <= paid_on and (g["valid_to"] is None or paid_on <= g["valid_to"])
+        )
+    ) or ("other",)
 
 
 def _start(batch: ReceiptImport) -> None:

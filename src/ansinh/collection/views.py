@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ansinh.accounts.models import Role
 from ansinh.common import qr
+from ansinh.common.offline import offline_page
 from ansinh.common.params import int_param
 from ansinh.registry.models import Person
 from ansinh.rules.months import Month
@@ -394,6 +395,7 @@ def entry_visit(request, pk):
 
 
 @login_required
+@offline_page
 def my_list(request):
     """The collector's (or organisation's) own lists, phone-sized."""
     user = request.user
@@ -445,6 +447,7 @@ def my_list(request):
 
 
 @login_required
+@offline_page
 def my_visits(request):
     visits = list(queries.my_visits(request.user))
     if request.method == "POST":

@@ -71,3 +71,27 @@ class ParameterUseMiddleware:
         with track_parameters() as used:
             request.parameter_use = used
             return self.get_response(request)
+
+
+class SessionRefreshMiddleware:
+    """Move an idle session's end on (settings.SESSION_COOKIE_AGE from the last request), but
+    write the session at most every SESSION_REFRESH_SECONDS: saving it on every request (Django's
+    SESSION_SAVE_EVERY_REQUEST) made every page view a database write and a commit. A session
+    so ends between AGE - REFRESH and AGE after its last request."""
+
+    KEY = "_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.every = getattr(settings, "SESSION_REFRESH_SECONDS", 300)
+
+    def __call__(self, request):
+        import time
+
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if now - int(session.get(self.KEY, 0)) >= self.every:
+                session[self.KEY] = now  # modified: SessionMiddleware saves it, new expiry
+        return response

@@ -135,3 +135,21 @@ def unconfirmed_figures():
     from ansinh.common.unconfirmed import unconfirmed_now
 
     return {"families": unconfirmed_now()}
+
+
+@register.filter
+def offline_key(user):
+    """The key under which the phone keeps this user's offline copies (common.offline)."""
+    from ansinh.common.offline import user_key
+
+    return user_key(user)
+
+
+@register.simple_tag
+def offline_texts():
+    """The offline banner's texts as a JSON script element (no inline script: CSP)."""
+    from django.utils.html import json_script
+
+    from ansinh.common.offline import offline_texts as texts
+
+    return json_script(texts(), "offline-text")

@@ -1,21 +1,66 @@
 /* AnSinh visit log: keeps each visit in localStorage with a UUID made on the phone and sends
  * the queue whenever the signal is there. The server merges a visit it already has (same
- * UUID), so a re-send after a dropped answer never counts twice. No dependencies. */
+ * UUID), so a re-send after a dropped answer never counts twice. No dependencies.
+ *
+ * Offline for a day (decision 0021, item 3): the page itself may be the phone's copy (the
+ * service worker, /sw.js); the queue is the logged-in user's own (its key names the user,
+ * so a shared phone never sends one user's visits under another's login); a person is found
+ * in the day's list kept on the phone when there is no signal; and a copy's old CSRF token is
+ * replaced by a fresh one when the server refuses it. */
 (function () {
   "use strict";
   var form = document.getElementById("visit-form");
   if (!form) return;
-  var KEY = "ansinh.visits.queue";
+  var USER = document.body.getAttribute("data-user") || "";
+  var LEGACY_KEY = "ansinh.visits.queue";
+  var KEY = LEGACY_KEY + "." + USER;
+  // visits the server refused when they arrived (hours after they were logged, perhaps): kept
+  // on the phone with the reasons until the member has looked at them
+  var REFUSED_KEY = "ansinh.visits.refused." + USER;
   var MEMBER_KEY = "ansinh.visits.member." + form.dataset.day;
   var T = JSON.parse(document.getElementById("visit-log-text").textContent);
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
   var $ = function (id) { return document.getElementById(id); };
   var flushing = false;
+  var dayList = null;
+
+  // a queue kept before queues were per user is the first user's to log in on this phone
+  var legacy = localStorage.getItem(LEGACY_KEY);
+  if (legacy && USER) {
+    try {
+      var adopted = JSON.parse(legacy);
+      localStorage.setItem(KEY, JSON.stringify(load().concat(adopted)));
+    } catch (e) { /* unreadable: dropped */ }
+    localStorage.removeItem(LEGACY_KEY);
+  }
 
   function load() {
     try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
   }
   function store(queue) { localStorage.setItem(KEY, JSON.stringify(queue)); render(); }
+  function loadRefused() {
+    try { return JSON.parse(localStorage.getItem(REFUSED_KEY) || "[]"); } catch (e) { return []; }
+  }
+  function storeRefused(list) { localStorage.setItem(REFUSED_KEY, JSON.stringify(list)); renderRefused(); }
+  function renderRefused() {
+    var list = loadRefused(), box = $("refused");
+    box.innerHTML = "";
+    $("refused-box").hidden = !list.length;
+    list.forEach(function (r) {
+      var li = document.createElement("li");
+      var when = new Date(r.visited_at);
+      li.textContent = (isNaN(when) ? "" : when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + " ") +
+        r.label + " – " + r.errors.join(" ") + " ";
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "outline secondary"; b.textContent = T.dismiss;
+      b.setAttribute("data-testid", "dismiss-refused");
+      b.addEventListener("click", function () {
+        storeRefused(loadRefused().filter(function (x) { return x.uuid !== r.uuid; }));
+      });
+      li.appendChild(b);
+      box.appendChild(li);
+    });
+  }
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var b = new Uint8Array(16); crypto.getRandomValues(b);
@@ -35,16 +80,33 @@
     $("results").insertBefore(li, $("results").firstChild);
   }
 
+  function send(item) {
+    return fetch(form.dataset.syncUrl, {
+      method: "POST", credentials: "same-origin", redirect: "manual",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+      body: JSON.stringify(item)
+    });
+  }
+  // A page shown from the phone's copy carries the token of the day it was saved; after a
+  // new login that token is refused (Django's CSRF page, 403 and HTML): fetch a fresh one.
+  function freshToken() {
+    return fetch(form.dataset.tokenUrl, { credentials: "same-origin", redirect: "manual", cache: "no-store" })
+      .then(function (r) { return r.json(); })
+      .then(function (body) { csrf = body.token; });
+  }
+
   function flush() {
     if (flushing || !navigator.onLine) { render(); return Promise.resolve(); }
     var queue = load();
     if (!queue.length) { render(); return Promise.resolve(); }
     flushing = true;
     var item = queue[0];
-    return fetch(form.dataset.syncUrl, {
-      method: "POST", credentials: "same-origin", redirect: "manual",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
-      body: JSON.stringify(item)
+    return send(item).then(function (resp) {
+      var type = resp.headers.get("Content-Type") || "";
+      if (resp.status === 403 && type.indexOf("json") < 0) {
+        return freshToken().then(function () { return send(item); });
+      }
+      return resp;
     }).then(function (resp) {
       var type = resp.headers.get("Content-Type") || "";
       if (resp.type === "opaqueredirect") { note(T.login, "refused"); throw new Error("login"); }
@@ -52,7 +114,12 @@
       return resp.json().then(function (body) {
         store(load().filter(function (x) { return x.uuid !== item.uuid; }));
         var label = (item._label || "") + " – ";
-        if (body.status === "refused") note(label + body.errors.join(" "), "refused");
+        if (body.status === "refused") {
+          note(label + body.errors.join(" "), "refused");
+          storeRefused(loadRefused().concat([{
+            uuid: item.uuid, label: item._label || "?", visited_at: item.visited_at, errors: body.errors
+          }]));
+        }
         else note(label + body.message, body.status);
       });
     }).then(function () { flushing = false; return flush(); },
@@ -68,25 +135,49 @@
     $("people").innerHTML = "";
     quote();
   }
+  function fold(text) {
+    return (text || "").replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").trim().toLowerCase();
+  }
+  function showPeople(people) {
+    var box = $("people"); box.innerHTML = "";
+    people.forEach(function (p) {
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "outline";
+      b.setAttribute("data-testid", "person-choice");
+      b.textContent = p.name + " · " + p.born + " · " + p.hamlet;
+      b.addEventListener("click", function () { pickPerson(p); });
+      box.appendChild(b);
+    });
+  }
+  // the day's list: from the server with signal, from the phone's copy without (the worker)
+  function loadDayList() {
+    return fetch(form.dataset.dayListUrl, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) { dayList = data.people; })
+      .catch(function () {});
+  }
+  function findInDayList(q) {
+    var words = fold(q).split(" ");
+    var hits = (dayList || []).filter(function (p) {
+      return words.every(function (w) { return p.folded.indexOf(w) >= 0; });
+    });
+    showPeople(hits.slice(0, 10));
+    var hint = document.createElement("small");
+    hint.className = "muted"; hint.textContent = T.findOffline;
+    $("people").insertBefore(hint, $("people").firstChild);
+  }
   var findTimer;
   $("find").addEventListener("input", function () {
     clearTimeout(findTimer);
     var q = this.value;
     findTimer = setTimeout(function () {
-      if (q.length < 2 || !navigator.onLine) return;
+      if (q.length < 2) return;
+      if (!navigator.onLine) { findInDayList(q); return; }
       fetch(form.dataset.peopleUrl + "?q=" + encodeURIComponent(q), { credentials: "same-origin" })
         .then(function (r) { return r.json(); })
-        .then(function (data) {
-          var box = $("people"); box.innerHTML = "";
-          data.people.forEach(function (p) {
-            var b = document.createElement("button");
-            b.type = "button"; b.className = "outline"; b.dataset.testid = "person-choice";
-            b.setAttribute("data-testid", "person-choice");
-            b.textContent = p.name + " · " + p.born + " · " + p.hamlet;
-            b.addEventListener("click", function () { pickPerson(p); });
-            box.appendChild(b);
-          });
-        }).catch(function () {});
+        .then(function (data) { showPeople(data.people); })
+        .catch(function () { findInDayList(q); });
     }, 250);
   });
 
@@ -137,6 +228,8 @@
   window.addEventListener("offline", render);
   setInterval(flush, 5000);
   toggles();
+  renderRefused();
+  loadDayList();
   flush();
   window.ansinhVisitQueue = { flush: flush, pending: function () { return load().length; } };
 })();
