@@ -23,7 +23,7 @@ FLOORS = [
     {"registry"},
     {"enrolment"},
     {"collection", "counselling"},
-    {"targets", "lookup"},
+    {"targets", "lookup", "risk"},
     {"campaigns"},
     {"reports"},
     {"demo"},

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "ansinh.campaigns",
     "ansinh.reports",
     "ansinh.lookup",
+    "ansinh.risk",
     "ansinh.demo",
     "ansinh.web",
 ]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("ansinh.campaigns.urls")),
     path("", include("ansinh.reports.urls")),
     path("", include("ansinh.lookup.urls")),
+    path("", include("ansinh.risk.urls")),
 ]
 
 handler404 = "ansinh.web.views.not_found"

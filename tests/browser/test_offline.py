@@ -168,3 +168,43 @@ def test_a_kept_page_with_an_old_token_still_sends(live_server, new_page, login,
     expect(phone.locator("#results li.created")).to_have_count(1)
     expect(phone.locator("#pending")).to_have_text("0")
     assert Visit.objects.filter(met_name="Hộ ông Tư").count() == 1
+
+
+def test_a_visit_refused_on_arrival_stays_on_the_phone(
+    live_server, new_page, login, shot, office, users
+):
+    """Logged offline, refused hours later when it arrives (the person enrolled at the office
+    meanwhile): the visit stays on the phone with the reason until the member has seen it."""
+    day = _day(office, users)
+    person = make_person(office, "Võ Thị Lan", birth_date=date(1985, 3, 2))
+    phone = new_page(phone=True)
+    login(phone, live_server, "official")
+    _open_and_keep(phone, f"{live_server.url}/days/{day.pk}/visits/")
+    phone.context.set_offline(True)
+    phone.reload()
+    phone.fill("#find", "Lan")
+    phone.click("[data-testid=person-choice]")
+    phone.check("input[name=outcome][value=enrolled]")
+    phone.check("#enrol_vsi")
+    phone.click("[data-testid=save-visit]")
+    expect(phone.locator("#pending")).to_have_text("1")
+    VsiEnrolment.objects.create(  # meanwhile, at the office
+        person=person,
+        start_month=TODAY.replace(day=1),
+        income=2_000_000,
+        method="1",
+        status="active",
+        status_since=TODAY.replace(day=1),
+    )
+    phone.context.set_offline(False)
+    expect(phone.locator("#pending")).to_have_text("0")
+    refused = phone.locator("[data-testid=refused] li")
+    expect(refused).to_have_count(1)
+    expect(refused).to_contain_text("Võ Thị Lan")
+    assert not Visit.objects.exists()
+    shot(phone, "refused")
+    phone.reload()
+    expect(refused).to_have_count(1)
+    phone.click("[data-testid=dismiss-refused]")
+    expect(refused).to_have_count(0)
+    expect(phone.locator("[data-testid=refused-box]")).to_be_hidden()

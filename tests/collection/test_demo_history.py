@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_past_cycles_reasons_and_visits(demo):
-    assert CycleRun.objects.count() == 12
+    assert CycleRun.objects.count() == 18
     assert CycleRun.objects.order_by("-month").first().month == date(2026, 10, 1)
     assert NonPaymentReason.objects.count() > 0
     assert FollowUpVisit.objects.exists()
@@ -74,3 +74,21 @@ def test_collection_points_and_areas(demo):
     assert Collector.objects.filter(point__isnull=False).count() >= 20
     assert not Collector.objects.exclude(point=None).exclude(point__commune=F("commune")).exists()
     assert ServedArea.objects.filter(collector=None).count() >= 9
+
+
+def test_the_demo_trains_a_lapse_risk_model_and_scores_the_lists(demo, client):
+    """decision 0022: the demo's lists show scores and reasons, from a model measured on
+    later months than it was trained on."""
+    from ansinh.collection.models import CycleEntry
+    from ansinh.risk.models import RiskModel
+
+    model = RiskModel.objects.get()
+    assert model.test_from > model.window_start and model.test_rows > 0
+    assert 0 <= model.brier <= 1 and 0.5 < model.auc <= 1
+    latest = CycleRun.objects.order_by("-month").first()
+    assert not CycleEntry.objects.filter(run=latest, risk__isnull=True).exists()
+    client.force_login(User.objects.get(username="thuho"))
+    r = client.get("/collection/my/?sort=risk")
+    entries = [e for g in r.context["groups"] for e in g.entries]
+    assert entries and [e.risk for e in entries] == sorted((e.risk for e in entries), reverse=True)
+    assert 'data-testid="risk-reason"' in r.content.decode()

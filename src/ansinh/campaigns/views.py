@@ -196,11 +196,15 @@ def day_detail(request, pk):
         messages.success(request, _("Lessons saved."))
         return redirect("day_detail", pk=day.pk)
     results = queries.day_results(request.user, day)
+    from ansinh.risk.queries import at_risk_in
+
     return render(
         request,
         "campaigns/day_detail.html",
         {
             "day": day,
+            # Participants of the place most likely to stop paying: knock on their doors too.
+            "at_risk": at_risk_in(request.user, day.group.commune_id, day.hamlet_id),
             "results": results,
             "form": form,
             "chat": exports.chat_text(results),
@@ -263,6 +267,7 @@ def visit_log(request, pk):
                 "login": _("Log in again to send the waiting visits."),
                 "quoteOffline": _("The quote needs the signal."),
                 "findOffline": _("No signal: searching the day's list kept on this phone."),
+                "dismiss": _("Seen"),
             },
         },
     )

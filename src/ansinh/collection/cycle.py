@@ -318,9 +318,10 @@ def issue_cycles(offices, month: Month, user=None, *, historical: bool = False):
     by_province = defaultdict(list)
     for office in todo:
         by_province[office.province_id].append(office)
+    quoter = _Quoter(historical)  # one per call: the provinces share their quotes
     for province, group in by_province.items():
         try:
-            results += _issue_group(group, province, month, user, historical, stream)
+            results += _issue_group(group, province, month, user, historical, stream, quoter)
         except IntegrityError:  # issued at the same moment by someone else, or another fault
             runs = [
                 CycleRun.objects.filter(office=o, month=month.first_day()).first() for o in group
@@ -328,14 +329,21 @@ def issue_cycles(offices, month: Month, user=None, *, historical: bool = False):
             if None in runs:
                 raise
             results += [CycleResult(run, False) for run in runs]
+    created = [r.run.pk for r in results if r.created]
+    if created and not historical:
+        from .signals import cycle_issued
+
+        transaction.on_commit(lambda: cycle_issued.send(sender=CycleRun, run_ids=created))
     order = {o.pk: i for i, o in enumerate(offices)}
     return sorted(results, key=lambda r: order.get(r.run.office_id, 0))
 
 
 @transaction.atomic
-def _issue_group(offices, province, month: Month, user, historical, stream) -> list[CycleResult]:
+def _issue_group(
+    offices, province, month: Month, user, historical, stream, quoter
+) -> list[CycleResult]:
     started = time.perf_counter()
-    table = current_table()
+    table = quoter.table
     on_issue = issue_date(month)
     runs = [
         CycleRun.objects.create(
@@ -349,7 +357,7 @@ def _issue_group(offices, province, month: Month, user, historical, stream) -> l
             commune_run.setdefault(commune, run.pk)
     if commune_run:
         selects = []
-        for kind, quotes in _prequote(runs[0], month, table, province, historical).items():
+        for kind, quotes in _prequote(runs[0], month, quoter, province).items():
             qs = province_rows(
                 commune_run, province, month, kind, historical=historical, table=table
             )
@@ -435,27 +443,58 @@ def _list_select(qs, kind: str, quote_run: int, on_quote: date, quotes) -> tuple
     return select, [kind, *LUMP, *params, *source_params]
 
 
-def _prequote(run, month: Month, table, province: str, historical=False) -> dict[str, list]:
+class _Quoter:
+    """The quotes of one issuing of the cycle, shared by its provinces: the (income, mode)
+    pairs the enrolments hold, read once, and each quote computed once. A province without
+    rows of its own in the parameters table is quoted with the national figures, so its
+    quotes are those of any other such province (national scale: 34 provinces, one set)."""
+
+    def __init__(self, historical: bool):
+        self.table = current_table()
+        self.historical = historical
+        self._pairs = None
+        self._own = {r.province for r in self.table.rows if r.province}
+        self._quotes: dict = {}
+
+    def pairs(self) -> list[tuple[int, str]]:
+        if self._pairs is None:
+            enrolments = VsiEnrolment.objects.all()
+            if not self.historical:  # past lists may show people who stopped since
+                enrolments = enrolments.exclude(status=VsiStatus.STOPPED)
+            self._pairs = list(
+                enrolments.exclude(method__in=LUMP)
+                .values_list("income", "method")
+                .order_by()
+                .distinct()
+            )
+        return self._pairs
+
+    def quote(self, income: int, group: str, on: date, months: int, province: str):
+        """(gross, support, amount), or None when the rules refuse the income."""
+        key = (income, group, on, months, province if province in self._own else None)
+        if key not in self._quotes:
+            try:
+                q = vsi_quote(self.table, income, (group,), on, months=months, province=province)
+                self._quotes[key] = (q.gross_total, q.support_total, q.net_total)
+            except (IncomeOutOfRange, ValueError):
+                self._quotes[key] = None
+        return self._quotes[key]
+
+
+def _prequote(run, month: Month, quoter: _Quoter, province: str) -> dict[str, list]:
     """Quote, for each list kind, every (income, months, best support group) its rows can
     need, once each, with the rules engine; the lists' SELECT then joins each entry's amount
     in (frozen, and stored as the run's CycleQuote rows)."""
-    enrolments = VsiEnrolment.objects.all()
-    if not historical:  # past lists may show people who stopped since
-        enrolments = enrolments.exclude(status=VsiStatus.STOPPED)
-    pairs = list(
-        enrolments.exclude(method__in=LUMP).values_list("income", "method").order_by().distinct()
-    )
     by_kind = {}
     for kind in (ListKind.DUE, ListKind.UNPAID):
         on = _quote_day(month, kind)
-        by_rank = _group_of_rank(table, on, province)
+        by_rank = _group_of_rank(quoter.table, on, province)
         quotes = by_kind[kind] = []
-        for income, method in pairs:
+        for income, method in quoter.pairs():
             months = int(method)
             for rank, group in by_rank.items():
-                try:
-                    q = vsi_quote(table, income, (group,), on, months=months, province=province)
-                except (IncomeOutOfRange, ValueError):
+                q = quoter.quote(income, group, on, months, province)
+                if q is None:
                     continue
                 quotes.append(
                     CycleQuote(
@@ -465,9 +504,9 @@ def _prequote(run, month: Month, table, province: str, historical=False) -> dict
                         months=months,
                         group_rank=rank,
                         group=group,
-                        gross=q.gross_total,
-                        support=q.support_total,
-                        amount=q.net_total,
+                        gross=q[0],
+                        support=q[1],
+                        amount=q[2],
                     )
                 )
     CycleQuote.objects.bulk_create([q for quotes in by_kind.values() for q in quotes])

@@ -270,6 +270,11 @@ class CycleEntry(models.Model):
     months_to_pay = models.PositiveSmallIntegerField()
     group_rank = models.PositiveSmallIntegerField(default=0)
     amount = models.PositiveBigIntegerField(null=True)  # paid by the participant (net)
+    # The lapse risk (0-1) and its reasons, written by the risk app after the list is issued
+    # (decision 0022): collection owns the columns and sorts by them, risk fills them in.
+    # Reasons: [[msgid, {params}], ...], words translated when shown (`stored_message`).
+    risk = models.FloatField(_("lapse risk"), null=True, blank=True)
+    risk_reasons = models.JSONField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     # Scoped by the frozen commune and collector of the entry, not the person's current ones.

@@ -7,8 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ansinh.enrolment.models import ContributionMonth
 from ansinh.rules.months import Month
@@ -39,6 +40,23 @@ def collectors_for(user):
 #: The collector's filters on their phone list: everyone, due, unpaid, paid today.
 MY_LIST_FILTERS = ("all", "due", "unpaid", "done")
 
+#: The orders of a list's page (`?sort=`): by place and name, or by lapse risk, highest first
+#: (the risk app writes `CycleEntry.risk`; rows not scored come last, decision 0022).
+LIST_SORTS = ("name", "risk")
+
+
+def sort_entries(qs, sort: str = "name"):
+    by_place = ("commune_name", "hamlet_name", "full_name", "kind", "id")
+    if sort == "risk":
+        return qs.order_by(F("risk").desc(nulls_last=True), *by_place)
+    return qs.order_by(*by_place)
+
+
+def risk_scored(qs) -> bool:
+    """Whether any row of the list has a lapse risk (False: no model trained, or the list
+    not scored yet; the page says what to run)."""
+    return qs.filter(risk__isnull=False).exists()
+
 
 @dataclass
 class HamletGroup:
@@ -46,10 +64,11 @@ class HamletGroup:
     entries: list
 
 
-def my_list(user, run, show: str = "all", q: str = "", today=None) -> dict:
+def my_list(user, run, show: str = "all", q: str = "", today=None, sort: str = "name") -> dict:
     """A collector's (or organisation's) lists of a run, as their phone page shows them:
     grouped by hamlet, each entry marked `done_today` when the person has a receipt paid
     today, filtered by `show` (MY_LIST_FILTERS) and by name (`q`, without diacritics too).
+    With `sort="risk"`, one group, highest lapse risk first.
     Returns the groups and the count of each filter (before the filter, after the search)."""
     from datetime import date as _date
 
@@ -57,9 +76,7 @@ def my_list(user, run, show: str = "all", q: str = "", today=None) -> dict:
     from ansinh.enrolment.models import Receipt
 
     today = today or _date.today()
-    rows = list(
-        entries(user, run).order_by("commune_name", "hamlet_name", "full_name", "kind", "id")
-    )
+    rows = list(sort_entries(entries(user, run), sort))
     paid_today = set(
         Receipt.objects.restrict(user)
         .filter(person_id__in={e.person_id for e in rows}, paid_on=today)
@@ -77,9 +94,11 @@ def my_list(user, run, show: str = "all", q: str = "", today=None) -> dict:
             counts[f] += 1
         if show not in shows:
             continue
-        key = (e.commune_name, e.hamlet_name)
+        key = ("", "") if sort == "risk" else (e.commune_name, e.hamlet_name)
         if key not in groups:
             label = ", ".join(p for p in (e.hamlet_name, e.commune_name) if p)
+            if sort == "risk":
+                label = gettext("Everyone, highest lapse risk first")
             groups[key] = HamletGroup(label, [])
         groups[key].entries.append(e)
     return {"groups": list(groups.values()), "counts": counts}

@@ -23,6 +23,7 @@ urlpatterns = [
         name="collection_download",
     ),
     path("collection/cycles/<int:pk>/unpaid/", views.cycle_unpaid, name="collection_unpaid"),
+    path("collection/cycles/<int:pk>/due/", views.cycle_due, name="collection_due"),
     path("collection/entries/<int:pk>/reason/", views.entry_reason, name="collection_reason"),
     path("collection/entries/<int:pk>/visit/", views.entry_visit, name="collection_visit"),
     path("collection/my/", views.my_list, name="collection_my_list"),

@@ -287,21 +287,37 @@ def cycle_download(request, pk, kind):
     return response
 
 
+def _sort(request) -> str:
+    sort = request.GET.get("sort", "name")
+    return sort if sort in queries.LIST_SORTS else "name"
+
+
 @login_required
 def cycle_unpaid(request, pk):
     """The unpaid list with each person's reason (organisations) and visit (office)."""
+    return _cycle_list(request, pk, ListKind.UNPAID)
+
+
+@login_required
+def cycle_due(request, pk):
+    """The due list (who pays next month), with each person's lapse risk when scored."""
+    return _cycle_list(request, pk, ListKind.DUE)
+
+
+def _cycle_list(request, pk, kind):
     run = _run(request, pk)
-    qs = queries.entries(request.user, run, ListKind.UNPAID)
+    qs = queries.entries(request.user, run, kind)
     if request.GET.get("organisation"):
         org = get_object_or_404(
             Organisation.objects.restrict(request.user),
             pk=int_param(request.GET, "organisation", 0),
         )
         qs = qs.filter(organisation=org)
-    if request.GET.get("missing"):
+    if kind == ListKind.UNPAID and request.GET.get("missing"):
         qs = qs.filter(reason__isnull=True)
     office_staff = services.is_office_staff(request.user)
-    entries = list(qs.order_by("commune_name", "hamlet_name", "full_name")[:1000])
+    sort = _sort(request)
+    entries = list(queries.sort_entries(qs, sort)[:1000])
     visits = {
         v.entry_id: v
         for v in FollowUpVisit.objects.filter(entry__in=entries)
@@ -310,15 +326,19 @@ def cycle_unpaid(request, pk):
     }
     for e in entries:
         e.visit = visits.get(e.pk)
+    unpaid = kind == ListKind.UNPAID
     return render(
         request,
         "collection/unpaid.html",
         {
             "run": run,
+            "kind": kind,
             "entries": entries,
+            "sort": sort,
+            "scored": any(e.risk is not None for e in entries),
             "office_staff": office_staff,
             "reason_codes": ReasonCode.choices,
-            "assign_form": VisitAssignForm(office=run.office) if office_staff else None,
+            "assign_form": VisitAssignForm(office=run.office) if office_staff and unpaid else None,
             "reasons_due": reasons_due(Month.of(run.month)),
         },
     )
@@ -385,7 +405,8 @@ def my_list(request):
     if show not in queries.MY_LIST_FILTERS:
         show = "all"
     q = (request.GET.get("q") or "").strip()[:60]
-    listing = queries.my_list(user, run, show, q) if run is not None else {}
+    sort = _sort(request)
+    listing = queries.my_list(user, run, show, q, sort=sort) if run is not None else {}
     collector = user.collector if user.role == Role.COLLECTOR else None
     chat = ""
     if run is not None and (collector or user.organisation_id):
@@ -405,8 +426,13 @@ def my_list(request):
             "counts": listing.get("counts", {}),
             "show": show,
             "q": q,
+            "sort": sort,
+            "scored": any(e.risk is not None for g in listing.get("groups", []) for e in g.entries),
             # A long list opens one hamlet at a time; a search or a filter opens them all.
-            "expand": bool(q) or show != "all" or len(listing.get("groups", [])) <= 1,
+            "expand": bool(q)
+            or show != "all"
+            or sort == "risk"
+            or len(listing.get("groups", [])) <= 1,
             "filters": [
                 ("all", _("All")),
                 ("due", _("Due")),

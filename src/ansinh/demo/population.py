@@ -43,6 +43,7 @@ that contribution months can point at their receipts without a round trip.
 from __future__ import annotations
 
 import bisect
+import math
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -99,10 +100,28 @@ SMALL = Scale(hi_members=2_000, vsi=300, duplicates=2, left_job=8)
 COMMUNE_WEIGHTS = {HOA_LONG: 0.30, LAI_VUNG: 0.27, PHONG_HOA: 0.22, TAN_DUONG: 0.21}
 HOUSEHOLD_SIZES = ([2, 3, 4, 5, 6, 7], [15, 25, 30, 17, 9, 4])
 VSI_METHODS = ([1, 3, 6, 12], [45, 20, 13, 22])
-#: Chance per period that it is missed (suspension) and paid a month late.
+#: Chance per period that it is missed (suspension) and paid a month late, for a participant
+#: of usual frailty; each participant's chances are these times their frailty.
 MISS = {1: 0.006, 3: 0.018, 6: 0.03, 12: 0.045}
 LATE = 0.008
 RETURN_AFTER_MISS = 0.55
+#: What makes a participant frail (log-scale effects, decision 0022): the demo's lapses have
+#: causes the lapse-risk model can learn, not noise. Low chosen income, no state support,
+#: paying month by month, being young and a weak collector raise it; a share stays unexplained.
+#: A hard stretch: its chance per period (times the frailty), its mean length in periods, and
+#: while it lasts the chance of paying late and the factor on the chance of missing.
+HARD_STRETCH = {"chance": 0.008, "periods": 4, "late": 0.45, "miss": 10}
+FRAILTY = {
+    "floor_income": 1.2,  # the lowest income (1,500,000)
+    "low_income": 0.5,  # up to 3,000,000
+    "high_income": -0.7,  # 5,000,000 and more
+    "no_support": 0.8,
+    "monthly": 0.6,
+    "young": 0.6,  # under 30
+    "collector_sd": 0.5,  # collectors differ
+    "noise_sd": 0.35,  # what the office cannot see
+    "base": -2.2,  # so that the average frailty is about 1
+}
 
 
 def mi(d: date) -> int:
@@ -140,6 +159,9 @@ class PersonInfo:
     compulsory_months: int = 0
     voluntary_months: int = 0
     stopped_on: date | None = None
+    #: How likely this participant is to miss or pay late (1 = the office's usual; see
+    #: PopulationBuilder._frailty): what the lapse-risk model has to find again.
+    frailty: float = 1.0
 
 
 @dataclass(slots=True)
@@ -184,6 +206,8 @@ class PopulationBuilder:
     def __init__(self, *, table, seed: int, scale: Scale, today: date):
         self.table = table
         self.rng = random.Random(seed)
+        self.seed = seed
+        self.collector_effect: dict[int | None, float] = {}
         self.scale = scale
         self.today = today
         self.cm = mi(today)  # current month
@@ -580,6 +604,7 @@ class PopulationBuilder:
             if end >= begin:
                 self._add_compulsory(info, begin, end)
         income = self._income()
+        info.frailty = self._frailty(info, income, k)
         raise_year = None
         if rng.random() < 0.12:
             raise_year = rng.randint(md(start).year + 1, md(self.cm).year + 1)
@@ -591,6 +616,32 @@ class PopulationBuilder:
         result = self._simulate(info, start, k, income_at, reached, allow_compulsory=True)
         if result == StopReason.COMPULSORY:
             self._after_compulsory(info, k, income_at, reached)
+
+    def _frailty(self, info: PersonInfo, income: int, k: int) -> float:
+        """exp(sum of the participant's FRAILTY effects); drawn from its own stream (keyed by
+        the person), so the rest of the population does not move with it."""
+        f = FRAILTY
+        rng = random.Random(f"frailty-{self.seed}-{info.person.id}")
+        z = f["base"] + rng.gauss(0, f["noise_sd"])
+        z += (
+            f["floor_income"]
+            if income <= 1_500_000
+            else f["low_income"]
+            if income <= 3_000_000
+            else f["high_income"]
+            if income >= 5_000_000
+            else 0.0
+        )
+        z += 0.0 if self._groups(info, self.cm) else f["no_support"]
+        z += f["monthly"] if k == 1 else 0.0
+        z += f["young"] if info.age < 30 else 0.0
+        collector = info.person.collector_id
+        if collector not in self.collector_effect:
+            self.collector_effect[collector] = random.Random(
+                f"collector-{self.seed}-{collector}"
+            ).gauss(0, f["collector_sd"])
+        z += self.collector_effect[collector]
+        return math.exp(z)
 
     def _add_compulsory(self, info: PersonInfo, begin: int, end: int):
         salary = self.rng.randrange(4_000_000, 8_000_001, 100_000)
@@ -663,6 +714,10 @@ class PopulationBuilder:
         stop = None
         stop_on = None
         last_paid = None
+        # A hard stretch (a bad harvest, a lost job): entered more often by the frail; while
+        # it lasts, periods are often paid late and missed far more often (decision 0022).
+        hard = random.Random(f"hard-{self.seed}-{person.id}-{start}")
+        struggle = 0
         while p <= self.cm + 1:
             if not first and p <= self.cm:
                 stop = self._stop_event(info, p, k, allow_compulsory, reached)
@@ -676,13 +731,24 @@ class PopulationBuilder:
             deadline = self._deadline(k, p)
             outcome = "on_time"
             if not first:
+                if struggle:
+                    struggle += 1
+                    if hard.random() < 1 / HARD_STRETCH["periods"]:
+                        struggle = 0  # the stretch is over
+                elif hard.random() < HARD_STRETCH["chance"] * info.frailty:
+                    struggle = 1
                 r = rng.random()
-                outcome = "miss" if r < MISS[k] else "late" if r < MISS[k] + LATE else "on_time"
+                # A stretch starts with late payments; misses come after its first period.
+                factor = HARD_STRETCH["miss"] if struggle > 1 else 1
+                miss = min(0.5, MISS[k] * info.frailty * factor)
+                late = min(0.4, HARD_STRETCH["late"] if struggle else LATE * info.frailty)
+                outcome = "miss" if r < miss else "late" if r < miss + late else "on_time"
             if outcome == "miss":
                 if deadline >= self.cm - 1:
                     break  # being chased right now: on this month's unpaid list
-                if rng.random() < RETURN_AFTER_MISS:
-                    back = deadline + 2 + int(rng.expovariate(1 / 5))
+                # The frail come back less often, and later.
+                if rng.random() < min(0.9, RETURN_AFTER_MISS * 1.6 / (1 + info.frailty)):
+                    back = deadline + 2 + int(rng.expovariate(1 / (1 + 2 * info.frailty)))
                     if back <= self.cm:
                         p = registered = back
                         first = True

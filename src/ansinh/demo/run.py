@@ -52,7 +52,8 @@ def build_demo(*, small=False, seed=2025, today: date | None = None, log=print) 
     step("commune and hamlet populations settled")
     from ansinh.collection.demo import build_history
 
-    counts.update(build_history(office, today=today, seed=seed, log=step))
+    # 18 months of lists: about a year of them with a known outcome to learn lapse risk from.
+    counts.update(build_history(office, today=today, months=18, seed=seed, log=step))
     from .campaigns import build_campaign_demo
 
     counts.update(build_campaign_demo(office, today=today, seed=seed, log=step))
@@ -63,4 +64,17 @@ def build_demo(*, small=False, seed=2025, today: date | None = None, log=print) 
     for i in range(13, -1, -1):
         refresh(add_months(today.replace(day=1), -i), today=today)
     step("figures summary refreshed")
+    from ansinh.risk.services import NotEnoughHistory, describe, score_run, train
+
+    try:  # the lapse-risk model, as `ansinh risk train` would, so the lists show scores
+        trained = train(office, as_of=today)
+    except NotEnoughHistory:
+        step("lapse risk: not enough history to learn from")
+    else:
+        from ansinh.collection.models import CycleRun
+
+        for run in CycleRun.objects.filter(office=office).order_by("-month")[:2]:
+            score_run(run, trained.model)
+        step("lapse risk: " + describe(trained.model))
+        counts["risk model rows"] = trained.model.rows
     return DemoResult(accounts=accounts, counts=counts)

@@ -35,5 +35,6 @@ def navigation(request):
         if office:
             growth.append((_("Prospects"), reverse("prospects")))
             growth.append((_("Communication"), reverse("activity_list")))
+            growth.append((_("Lapse risk"), reverse("risk_models")))
         items.append((_("Growth"), growth))
     return {"nav": items}

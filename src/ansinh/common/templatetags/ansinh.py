@@ -78,6 +78,28 @@ def years_months(months):
 
 
 @register.filter
+def stored_message(value):
+    """A message stored as data, `[msgid, {params}]` (e.g. the reasons of a lapse risk, kept
+    on the list's row in English and worded when shown): translated in the active language.
+    The msgids are marked where they are written (gettext_noop) so the catalogue has them."""
+    from django.utils.translation import gettext as _
+
+    try:
+        msgid, params = value
+        return _(msgid) % (params or {})
+    except (TypeError, ValueError, KeyError):
+        return ""
+
+
+@register.filter
+def percent(value):
+    """0.734 -> 73 (a share as a whole percentage; empty when unknown)."""
+    if value in (None, ""):
+        return ""
+    return round(float(value) * 100)
+
+
+@register.filter
 def div(a, b):
     try:
         return int(a) // int(b) if int(b) else ""

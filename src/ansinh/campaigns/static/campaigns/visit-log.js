@@ -14,6 +14,9 @@
   var USER = document.body.getAttribute("data-user") || "";
   var LEGACY_KEY = "ansinh.visits.queue";
   var KEY = LEGACY_KEY + "." + USER;
+  // visits the server refused when they arrived (hours after they were logged, perhaps): kept
+  // on the phone with the reasons until the member has looked at them
+  var REFUSED_KEY = "ansinh.visits.refused." + USER;
   var MEMBER_KEY = "ansinh.visits.member." + form.dataset.day;
   var T = JSON.parse(document.getElementById("visit-log-text").textContent);
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
@@ -35,6 +38,29 @@
     try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
   }
   function store(queue) { localStorage.setItem(KEY, JSON.stringify(queue)); render(); }
+  function loadRefused() {
+    try { return JSON.parse(localStorage.getItem(REFUSED_KEY) || "[]"); } catch (e) { return []; }
+  }
+  function storeRefused(list) { localStorage.setItem(REFUSED_KEY, JSON.stringify(list)); renderRefused(); }
+  function renderRefused() {
+    var list = loadRefused(), box = $("refused");
+    box.innerHTML = "";
+    $("refused-box").hidden = !list.length;
+    list.forEach(function (r) {
+      var li = document.createElement("li");
+      var when = new Date(r.visited_at);
+      li.textContent = (isNaN(when) ? "" : when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + " ") +
+        r.label + " – " + r.errors.join(" ") + " ";
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "outline secondary"; b.textContent = T.dismiss;
+      b.setAttribute("data-testid", "dismiss-refused");
+      b.addEventListener("click", function () {
+        storeRefused(loadRefused().filter(function (x) { return x.uuid !== r.uuid; }));
+      });
+      li.appendChild(b);
+      box.appendChild(li);
+    });
+  }
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var b = new Uint8Array(16); crypto.getRandomValues(b);
@@ -88,7 +114,12 @@
       return resp.json().then(function (body) {
         store(load().filter(function (x) { return x.uuid !== item.uuid; }));
         var label = (item._label || "") + " – ";
-        if (body.status === "refused") note(label + body.errors.join(" "), "refused");
+        if (body.status === "refused") {
+          note(label + body.errors.join(" "), "refused");
+          storeRefused(loadRefused().concat([{
+            uuid: item.uuid, label: item._label || "?", visited_at: item.visited_at, errors: body.errors
+          }]));
+        }
         else note(label + body.message, body.status);
       });
     }).then(function () { flushing = false; return flush(); },
@@ -197,6 +228,7 @@
   window.addEventListener("offline", render);
   setInterval(flush, 5000);
   toggles();
+  renderRefused();
   loadDayList();
   flush();
   window.ansinhVisitQueue = { flush: flush, pending: function () { return load().length; } };

@@ -1,0 +1,288 @@
+"""The features of a list's rows, as of the list's issue date (decision 0022).
+
+One call per run (`run_features`): the run's entries and a handful of grouped queries over
+the office's own history, each bounded by the issue date (the 25th of the run's month):
+receipts paid before that day, earlier runs only, reasons reported and visits made before
+that day. Nothing the office learnt after the list was issued reaches its row, so a model
+trained on old lists is measured on later ones as it would have been used.
+
+The label (`lapsed`) looks the other way: whether the person paid nothing (no voluntary
+receipt) from the issue date until HORIZON_MONTHS after the later of the row's deadline and
+the month after the list. Someone who comes back with a new registration counts as kept
+(the missed months are not paid back); someone who moved to compulsory insurance, withdrew
+or died counts as lapsed. A row is labelled only once that time has passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+
+from ansinh.collection.choices import ListKind, ReasonCode
+from ansinh.collection.cycle import deadline_offsets, issue_date
+from ansinh.collection.models import CycleEntry, CycleRun, FollowUpVisit, NonPaymentReason
+from ansinh.collection.sql import AddMonths
+from ansinh.enrolment.models import ContributionMonth, Receipt, Scheme
+from ansinh.parameters.table import current_table
+from ansinh.rules.months import Month
+from ansinh.rules.retirement import retirement
+
+#: A row counts as lapsed when its person paid nothing within this many months after the
+#: later of its deadline and the month after the list.
+HORIZON_MONTHS = 2
+#: How far back the history features look (months before the list's month).
+LOOKBACK_MONTHS = 24
+#: Reasons reported for earlier unpaid lists, grouped as the features see them.
+REASON_GROUPS = {
+    ReasonCode.HARDSHIP: "reason_hardship",
+    ReasonCode.AWAY: "reason_away",
+    ReasonCode.FORGOT: "reason_forgot",
+    ReasonCode.COMPULSORY: "reason_leaving",
+    ReasonCode.WITHDRAWAL: "reason_leaving",
+    ReasonCode.UNREACHABLE: "reason_unreachable",
+    ReasonCode.ILL: "reason_other",
+    ReasonCode.DIED: "reason_other",
+    ReasonCode.OTHER: "reason_other",
+}
+
+#: The features, in the model's order.
+FEATURES = [
+    "unpaid_list",
+    "months_overdue",
+    "mode_monthly",
+    "mode_3",
+    "mode_6",
+    "no_support",
+    "income_millions",
+    "age",
+    "retirement_age",
+    "tenure_years",
+    "gap_months_24",
+    "late_payments_24",
+    "late_payments_6",
+    "unpaid_lists_12",
+    "reason_hardship",
+    "reason_away",
+    "reason_forgot",
+    "reason_leaving",
+    "reason_unreachable",
+    "reason_other",
+    "visited_12",
+    "collector_lapse_rate",
+]
+INDEX = {name: i for i, name in enumerate(FEATURES)}
+
+
+@dataclass
+class RunRows:
+    """The rows of one run: entry ids, kinds, collectors, the feature matrix (the collector's
+    rate still empty: it comes from the model or from the training history) and labels."""
+
+    run: CycleRun
+    ids: list[int] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    collectors: list[int | None] = field(default_factory=list)
+    x: np.ndarray = field(default_factory=lambda: np.zeros((0, len(FEATURES))))
+    #: 1 lapsed, 0 paid in time, -1 not known yet (the horizon has not passed).
+    y: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    horizon_end: list[date] = field(default_factory=list)
+
+
+def horizon_end(run_month: Month, deadline: date) -> date:
+    """The first day after the time a row's period has to be paid before it counts as lapsed."""
+    base = max(Month.of(deadline), run_month + 1)
+    return (base + HORIZON_MONTHS + 1).first_day()
+
+
+def _months_between(a: date, b: date) -> int:
+    return (b.year - a.year) * 12 + b.month - a.month
+
+
+def _retired(sex, born, month: Month, table, cache: dict) -> bool:
+    """Whether the person has reached the retirement age by the list's month (a pension may
+    start: the enrolment usually stops); cached per (sex, birth month)."""
+    if not born or sex not in ("M", "F"):
+        return False
+    key = (sex, born.year, born.month)
+    if key not in cache:
+        cache[key] = retirement(sex, Month.of(born), table).reached
+    return cache[key] <= month
+
+
+def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
+    """The features of every entry of `run` as of its issue date, and the labels known on
+    `as_of` (default: no labels)."""
+    month = Month.of(run.month)
+    t = issue_date(month)
+    first = (month - LOOKBACK_MONTHS).first_day()
+    year_ago = (month - 12).first_day()
+    entries = list(
+        CycleEntry.objects.filter(run=run)
+        .order_by("id")
+        .annotate(
+            start=F("enrolment__start_month"),
+            paid_on=Subquery(
+                Receipt.objects.filter(
+                    person_id=OuterRef("person_id"), scheme=Scheme.VSI, paid_on__gte=t
+                )
+                .order_by("paid_on")
+                .values("paid_on")[:1]
+            ),
+        )
+        .values_list(
+            "id",
+            "kind",
+            "person_id",
+            "collector_id",
+            "months_overdue",
+            "method",
+            "group_rank",
+            "income",
+            "birth_date",
+            "period_start",
+            "deadline",
+            "start",
+            "paid_on",
+            "person__sex",
+        )
+    )
+    out = RunRows(run=run)
+    if not entries:
+        return out
+    persons = CycleEntry.objects.filter(run=run).values("person_id")
+
+    # Months paid (by the issue date) in the lookback window, per person.
+    paid = dict(
+        ContributionMonth.objects.filter(
+            person_id__in=persons,
+            month__gte=first,
+            month__lt=month.first_day(),
+            receipt__paid_on__lt=t,
+        )
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("person_id", "n")
+    )
+    # Receipts paid after their period's deadline, in the window, per person.
+    table = current_table()
+    reached: dict = {}
+    offsets = deadline_offsets(table, t)
+    deadline_after = Case(
+        *[
+            When(months=int(m), then=AddMonths(F("from_month"), Value(off + 1)))
+            for m, off in offsets.items()
+            if m.isdigit()
+        ],
+        default=AddMonths(F("from_month"), Value(1)),
+    )
+    recent = t - timedelta(days=183)
+    late = {}
+    for person_id, n, n6 in (
+        Receipt.objects.filter(
+            person_id__in=persons,
+            scheme=Scheme.VSI,
+            paid_on__gte=first,
+            paid_on__lt=t,
+        )
+        .annotate(late_from=deadline_after)
+        .filter(paid_on__gte=F("late_from"))
+        .values("person_id")
+        .annotate(n=Count("id"), n6=Count("id", filter=Q(paid_on__gte=recent)))
+        .order_by()
+        .values_list("person_id", "n", "n6")
+    ):
+        late[person_id] = (n, n6)
+    # Earlier unpaid lists of the office (the 12 months before), per person.
+    earlier = CycleEntry.objects.filter(
+        run__office_id=run.office_id,
+        run__month__gte=year_ago,
+        run__month__lt=month.first_day(),
+        kind=ListKind.UNPAID,
+    )
+    unpaid_before = dict(
+        earlier.values("person_id").annotate(n=Count("id")).order_by().values_list("person_id", "n")
+    )
+    # The last reason reported (by the issue date) for an earlier unpaid list.
+    last_reason = {}
+    for person_id, code in (
+        NonPaymentReason.objects.filter(
+            entry__run__office_id=run.office_id,
+            entry__run__month__gte=year_ago,
+            entry__run__month__lt=month.first_day(),
+            reported_at__date__lt=t,
+        )
+        .order_by("entry__run__month", "reported_at")
+        .values_list("entry__person_id", "code")
+    ):
+        last_reason[person_id] = code
+    # Visits by an official made by the issue date (the 12 months before).
+    visited = set(
+        FollowUpVisit.objects.filter(
+            entry__run__office_id=run.office_id,
+            visited_on__isnull=False,
+            visited_on__lt=t,
+            visited_on__gte=t - timedelta(days=365),
+        ).values_list("person_id", flat=True)
+    )
+
+    x = np.zeros((len(entries), len(FEATURES)))
+    y = np.full(len(entries), -1, dtype=int)
+    ends = []
+    for i, (
+        pk,
+        kind,
+        person,
+        collector,
+        overdue,
+        method,
+        rank,
+        income,
+        born,
+        _period,
+        deadline,
+        start,
+        paid_on,
+        sex,
+    ) in enumerate(entries):
+        row = x[i]
+        row[INDEX["unpaid_list"]] = kind == ListKind.UNPAID
+        row[INDEX["months_overdue"]] = overdue
+        row[INDEX["mode_monthly"]] = method == "1"
+        row[INDEX["mode_3"]] = method == "3"
+        row[INDEX["mode_6"]] = method == "6"
+        row[INDEX["no_support"]] = rank == 0
+        row[INDEX["income_millions"]] = income / 1_000_000
+        row[INDEX["age"]] = (_months_between(born, t) / 12) if born else 45.0
+        row[INDEX["retirement_age"]] = _retired(sex, born, month, table, reached)
+        enrolled_from = max(start or first, first)
+        window = max(0, _months_between(enrolled_from, month.first_day()))
+        row[INDEX["tenure_years"]] = max(0, _months_between(start or t, t)) / 12
+        row[INDEX["gap_months_24"]] = max(0, window - paid.get(person, 0))
+        row[INDEX["late_payments_24"]], row[INDEX["late_payments_6"]] = late.get(person, (0, 0))
+        row[INDEX["unpaid_lists_12"]] = unpaid_before.get(person, 0)
+        reason = last_reason.get(person)
+        if reason in REASON_GROUPS:
+            row[INDEX[REASON_GROUPS[reason]]] = 1
+        row[INDEX["visited_12"]] = person in visited
+        end = horizon_end(month, deadline)
+        ends.append(end)
+        if as_of is not None and end <= as_of:
+            y[i] = 0 if paid_on is not None and paid_on < end else 1
+        out.ids.append(pk)
+        out.kinds.append(kind)
+        out.collectors.append(collector)
+    out.x, out.y, out.horizon_end = x, y, ends
+    return out
+
+
+def runs_of(office, *, until: date | None = None, months: int | None = None):
+    """The office's runs, oldest first (issued on or before `until`, the last `months`)."""
+    qs = CycleRun.objects.filter(office=office).order_by("month")
+    if until is not None:
+        qs = qs.filter(month__lte=until)
+    runs = list(qs)
+    return runs[-months:] if months else runs
