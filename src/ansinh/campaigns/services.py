@@ -228,40 +228,16 @@ def _sent_before(user, key) -> Visit | None:
 
 
 def _create_visit(user, key, data: dict) -> Visit:
-    day = (
-        LaunchDay.objects.restrict(user)
-        .select_related("group__campaign")
-        .filter(pk=_int(data.get("day")))
-        .first()
-    )
-    if day is None:
-        raise PermissionDenied(_("This launch day is outside your area."))
+    """A visit from the phone's form, checked field by field in the form's order, and the
+    enrolments made on the spot (with their recruitment credited to the member)."""
+    day = _visit_day(user, data)
     group = day.group
     member = group.members.filter(pk=_int(data.get("member"))).first()
     if member is None:
         raise ValidationError({"member": _("Choose the group member who made the visit.")})
-    outcome = data.get("outcome") or ""
-    if outcome not in Outcome.values:
-        raise ValidationError({"outcome": _("Choose the outcome.")})
-    reason = data.get("refusal_reason") or ""
-    if outcome == Outcome.REFUSED and reason not in RefusalReason.values:
-        raise ValidationError({"refusal_reason": _("Give the reason for refusing.")})
-    if outcome != Outcome.REFUSED:
-        reason = ""
-    person = None
-    if data.get("person"):
-        person = Person.objects.restrict(user).filter(pk=_int(data.get("person"))).first()
-        if person is None or person.commune_id != group.commune_id:
-            raise ValidationError({"person": _("This person is not in the group's commune.")})
-    met = (data.get("met_name") or "").strip()
-    if person is None and not met:
-        raise ValidationError({"met_name": _("Choose a registered person or type who was met.")})
-    want_vsi = outcome == Outcome.ENROLLED and _truthy(data.get("enrol_vsi"))
-    want_hi = outcome == Outcome.ENROLLED and _truthy(data.get("enrol_hi"))
-    if outcome == Outcome.ENROLLED and not (want_vsi or want_hi):
-        raise ValidationError({"outcome": _("Tick what the person enrolled in.")})
-    if (want_vsi or want_hi) and person is None:
-        raise ValidationError({"person": _("To enrol on the spot, choose the registered person.")})
+    outcome, reason = _visit_outcome(data)
+    person, met = _visit_person(user, group, data)
+    want_vsi, want_hi = _wanted_enrolments(outcome, person, data)
     when = _when(data.get("visited_at"))
     hamlet = None
     if data.get("hamlet"):
@@ -283,9 +259,67 @@ def _create_visit(user, key, data: dict) -> Visit:
         new_vsi=want_vsi,
         new_hi=want_hi,
     )
-    on = timezone.localdate(when)
+    recruits = _enrol_on_the_spot(user, visit, member, data, timezone.localdate(when))
+    visit.save()
+    for r in recruits:
+        r.visit = visit
+    Recruitment.objects.bulk_create(recruits)
+    return visit
+
+
+def _visit_day(user, data: dict) -> LaunchDay:
+    day = (
+        LaunchDay.objects.restrict(user)
+        .select_related("group__campaign")
+        .filter(pk=_int(data.get("day")))
+        .first()
+    )
+    if day is None:
+        raise PermissionDenied(_("This launch day is outside your area."))
+    return day
+
+
+def _visit_outcome(data: dict) -> tuple[str, str]:
+    """The outcome, and the reason for refusing (only when refused)."""
+    outcome = data.get("outcome") or ""
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome.")})
+    reason = data.get("refusal_reason") or ""
+    if outcome == Outcome.REFUSED and reason not in RefusalReason.values:
+        raise ValidationError({"refusal_reason": _("Give the reason for refusing.")})
+    return outcome, reason if outcome == Outcome.REFUSED else ""
+
+
+def _visit_person(user, group, data: dict) -> tuple[Person | None, str]:
+    """Who was met: a registered person of the group's commune (in the user's scope), or a
+    name typed in."""
+    person = None
+    if data.get("person"):
+        person = Person.objects.restrict(user).filter(pk=_int(data.get("person"))).first()
+        if person is None or person.commune_id != group.commune_id:
+            raise ValidationError({"person": _("This person is not in the group's commune.")})
+    met = (data.get("met_name") or "").strip()
+    if person is None and not met:
+        raise ValidationError({"met_name": _("Choose a registered person or type who was met.")})
+    return person, met
+
+
+def _wanted_enrolments(outcome: str, person, data: dict) -> tuple[bool, bool]:
+    """(VSI, HI): what an enrolled person enrolled in on the spot."""
+    want_vsi = outcome == Outcome.ENROLLED and _truthy(data.get("enrol_vsi"))
+    want_hi = outcome == Outcome.ENROLLED and _truthy(data.get("enrol_hi"))
+    if outcome == Outcome.ENROLLED and not (want_vsi or want_hi):
+        raise ValidationError({"outcome": _("Tick what the person enrolled in.")})
+    if (want_vsi or want_hi) and person is None:
+        raise ValidationError({"person": _("To enrol on the spot, choose the registered person.")})
+    return want_vsi, want_hi
+
+
+def _enrol_on_the_spot(user, visit: Visit, member, data: dict, on: date) -> list[Recruitment]:
+    """The visit's enrolments (VSI, HI) and the recruitments crediting the member."""
+    person = visit.person
     recruits = []
-    if want_vsi:
+    if visit.new_vsi:
         method = str(data.get("method") or PaymentMethod.MONTHLY)
         vsi = enrolment.enrol_vsi(user, person, _int(data.get("income")), method, on)
         visit.vsi_enrolment = vsi
@@ -298,7 +332,7 @@ def _create_visit(user, key, data: dict) -> Visit:
                 on=on,
             )
         )
-    if want_hi:
+    if visit.new_hi:
         if person.household is None:
             raise ValidationError({"person": _("This person has no household for HI.")})
         (hi,) = enrolment.enrol_hi(user, person.household, [person], 12, on)
@@ -307,11 +341,7 @@ def _create_visit(user, key, data: dict) -> Visit:
                 mobiliser=member.mobiliser, person=person, scheme=Scheme.HI, hi_enrolment=hi, on=on
             )
         )
-    visit.save()
-    for r in recruits:
-        r.visit = visit
-    Recruitment.objects.bulk_create(recruits)
-    return visit
+    return recruits
 
 
 def _truthy(value) -> bool:

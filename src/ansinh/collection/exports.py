@@ -103,18 +103,38 @@ def _lookup_qr(ws, url: str, column: int) -> None:
 def list_workbook(
     run, kind: str, rows, organisation=None, collector=None, lookup_url: str = ""
 ) -> bytes:
-    month = Month.of(run.month)
+    """A cycle's due or unpaid list as the organisation prints it: the title block, the
+    people (with their total), the signatures."""
     cols = _columns(kind)
+    width = len(cols)
     wb = Workbook()
     ws = wb.active
     ws.title = "Danh sach"
-    width = len(cols)
-    office_name = run.office.name_on(run.month)
+    header = _list_title(run, kind, organisation, collector)
+    _write_title(ws, header, width)
+    head_row = len(header) + 2
+    if lookup_url:
+        _lookup_qr(ws, lookup_url, width)
+    _write_column_heads(ws, cols, head_row)
+    r = _write_entries(ws, rows, kind, cols, head_row)
+    _write_signatures(ws, r + 2, width)
+    ws.freeze_panes = ws.cell(row=head_row + 1, column=3)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.print_title_rows = f"{head_row}:{head_row}"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _list_title(run, kind, organisation, collector) -> list[tuple[str, Font | None]]:
+    """The lines above the table: the office, the list and its period, who collects."""
+    month = Month.of(run.month)
     period = month + 1 if kind == ListKind.DUE else month - 1
     who = organisation.name if organisation else "Chưa phân công tổ chức thu"
-    header = [
+    return [
         ("BẢO HIỂM XÃ HỘI VIỆT NAM", Font(bold=True)),
-        (office_name.upper(), Font(bold=True)),
+        (run.office.name_on(run.month).upper(), Font(bold=True)),
         ("", None),
         (
             f"{LIST_KIND_VI[kind].upper()} THÁNG {period.month:02d}/{period.year}",
@@ -136,28 +156,31 @@ def list_workbook(
             Font(italic=True),
         ),
     ]
+
+
+def _write_title(ws, header, width: int) -> None:
     for r, (text, font) in enumerate(header, start=1):
         cell = ws.cell(row=r, column=1, value=safe(text))
         if font:
             cell.font = font
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
         cell.alignment = Alignment(horizontal="center" if r >= 4 else "left")
-    head_row = len(header) + 2
-    if lookup_url:
-        _lookup_qr(ws, lookup_url, width)
+
+
+def _write_column_heads(ws, cols, head_row: int) -> None:
     for c, (title, w) in enumerate(cols, start=1):
         cell = ws.cell(row=head_row, column=c, value=title)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BOX
         ws.column_dimensions[get_column_letter(c)].width = w
-    money_cols = {
-        c for c, (t, _w) in enumerate(cols, start=1) if t in ("Mức thu nhập", "Số tiền phải đóng")
-    }
-    amount_col = [t for t, _w in cols].index("Số tiền phải đóng") + 1
-    r = head_row
-    total = 0
-    n = 0
+
+
+def _write_entries(ws, rows, kind, cols, head_row: int) -> int:
+    """One row per person, then the total (people and amount); returns the total's row."""
+    titles = [t for t, _w in cols]
+    money_cols = {c for c, t in enumerate(titles, start=1) if t in MONEY_COLUMNS}
+    r, total, n = head_row, 0, 0
     for n, e in enumerate(rows, start=1):
         r = head_row + n
         for c, value in enumerate(_row(n, e, kind), start=1):
@@ -170,10 +193,18 @@ def list_workbook(
         total += e.amount or 0
     r += 1
     ws.cell(row=r, column=2, value=f"Tổng cộng: {n} người").font = Font(bold=True)
-    cell = ws.cell(row=r, column=amount_col, value=total)
+    cell = ws.cell(row=r, column=titles.index("Số tiền phải đóng") + 1, value=total)
     cell.number_format = MONEY
     cell.font = Font(bold=True)
-    r += 2
+    return r
+
+
+#: The columns of the list written as money.
+MONEY_COLUMNS = ("Mức thu nhập", "Số tiền phải đóng")
+
+
+def _write_signatures(ws, r: int, width: int) -> None:
+    """The date line and the three signatures (preparer, organisation, office director)."""
     today = date.today()
     ws.cell(
         row=r,
@@ -189,13 +220,6 @@ def list_workbook(
     for col, title in signers:
         ws.cell(row=r, column=col, value=title).font = Font(bold=True)
         ws.cell(row=r + 1, column=col, value="(Ký, ghi rõ họ tên)").font = Font(italic=True)
-    ws.freeze_panes = ws.cell(row=head_row + 1, column=3)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.print_title_rows = f"{head_row}:{head_row}"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 def filename(run, kind, organisation=None, collector=None) -> str:

@@ -13,7 +13,21 @@ def _pct(value):
 
 
 def dashboard_xlsx(f: OfficeFigures):
-    rows = [
+    """The dashboard as a workbook: the office and its communes, then the ranking."""
+    wb = build_workbook(
+        f"KẾT QUẢ PHÁT TRIỂN NGƯỜI THAM GIA BHXH TỰ NGUYỆN, BHYT HỘ GIA ĐÌNH ĐẾN {vi_date(f.on)}",
+        _summary_headers(f),
+        _summary_rows(f),
+        subtitle_lines=[str(f.office), *headline(f)],
+        sheet_name="Tổng hợp",
+    )
+    _ranking_sheet(wb, f)
+    return wb
+
+
+def _summary_rows(f: OfficeFigures) -> list[list]:
+    """The whole office, then one row per commune (counts, targets, shares, changes)."""
+    return [
         [
             "Toàn đơn vị",
             f.population,
@@ -47,27 +61,28 @@ def dashboard_xlsx(f: OfficeFigures):
         ]
         for c in f.communes
     ]
-    wb = build_workbook(
-        f"KẾT QUẢ PHÁT TRIỂN NGƯỜI THAM GIA BHXH TỰ NGUYỆN, BHYT HỘ GIA ĐÌNH ĐẾN {vi_date(f.on)}",
-        [
-            "Xã/phường",
-            "Dân số",
-            "Dân số trong độ tuổi lao động",
-            "BHXH TN: số người",
-            "BHXH TN: kế hoạch",
-            "BHXH TN: % kế hoạch",
-            f"BHXH TN: {vi_date(f.baseline)}",
-            "BHXH TN: tăng/giảm",
-            "BHYT HGĐ: số người",
-            "BHYT HGĐ: kế hoạch",
-            "BHYT HGĐ: % kế hoạch",
-            "BHYT HGĐ: % dân số",
-            "BHYT HGĐ: tăng/giảm",
-        ],
-        rows,
-        subtitle_lines=[str(f.office), *headline(f)],
-        sheet_name="Tổng hợp",
-    )
+
+
+def _summary_headers(f: OfficeFigures) -> list[str]:
+    return [
+        "Xã/phường",
+        "Dân số",
+        "Dân số trong độ tuổi lao động",
+        "BHXH TN: số người",
+        "BHXH TN: kế hoạch",
+        "BHXH TN: % kế hoạch",
+        f"BHXH TN: {vi_date(f.baseline)}",
+        "BHXH TN: tăng/giảm",
+        "BHYT HGĐ: số người",
+        "BHYT HGĐ: kế hoạch",
+        "BHYT HGĐ: % kế hoạch",
+        "BHYT HGĐ: % dân số",
+        "BHYT HGĐ: tăng/giảm",
+    ]
+
+
+def _ranking_sheet(wb, f: OfficeFigures) -> None:
+    """The quarter's ranking of mobilisers and collectors, on a sheet of its own."""
     ws = wb.create_sheet("Xếp hạng")
     ws.append([f"BẢNG XẾP HẠNG CỘNG TÁC VIÊN, NHÂN VIÊN THU QUÝ {f.quarter[1]}/{f.quarter[0]}"])
     ws.append(
@@ -93,7 +108,6 @@ def dashboard_xlsx(f: OfficeFigures):
                 r.years_in_top,
             ]
         )
-    return wb
 
 
 def _safe(value):

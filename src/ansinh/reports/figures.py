@@ -78,83 +78,109 @@ def compute(month: date, communes: Iterable[str] | None = None, today: date | No
     today = today or date.today()
     first, last = month_of(month), last_day(month)
     area = Q() if communes is None else Q(person__commune_id__in=list(communes))
+    vsi = _vsi_counts(area, first, last)
+    hi = _hi_counts(area, first, last)
+    receipts = _receipt_counts(area, first, last, today)
+    now = _now_counts(area, today) if first == month_of(today) else {}
+    keys = set(receipts).union(*vsi.values(), hi["hi_new"], hi["on_first"])
+    keys |= {c for c, _d in hi["starts"]} | {c for c, _d in hi["ends"]}
+    for counts in now.values():
+        keys |= set(counts)
+    if communes is not None:
+        keys |= set(communes)
+    rows = {}
+    for c in keys:
+        row = {name: counts.get(c, 0) for name, counts in vsi.items()}
+        row["hi_new"] = hi["hi_new"].get(c, 0)
+        row["hi_days"] = _hi_days(c, hi, first, last)
+        row["receipts"] = receipts.get(c, 0)
+        for name, counts in now.items():
+            row[name] = counts.get(c, 0)
+        rows[c] = row
+    return rows
+
+
+def _vsi_counts(area: Q, first: date, last: date) -> dict[str, dict]:
+    """Per commune: paying this month, this month or the last, new this year."""
     cm = ContributionMonth.objects.filter(area)
-    vsi = _grouped(cm.filter(month=first), COMMUNE)
-    vsi_open = _grouped(cm.filter(month__in=[add_months(first, -1), first]), COMMUNE)
     year_start = date(first.year, 1, 1)
-    vsi_new = _grouped(
-        VsiEnrolment.objects.filter(
-            area, paid_through__isnull=False, start_month__gte=year_start, start_month__lte=last
+    return {
+        "vsi": _grouped(cm.filter(month=first), COMMUNE),
+        "vsi_open": _grouped(cm.filter(month__in=[add_months(first, -1), first]), COMMUNE),
+        "vsi_new": _grouped(
+            VsiEnrolment.objects.filter(
+                area, paid_through__isnull=False, start_month__gte=year_start, start_month__lte=last
+            ),
+            COMMUNE,
         ),
-        COMMUNE,
-    )
+    }
+
+
+def _hi_counts(area: Q, first: date, last: date) -> dict[str, dict]:
+    """Per commune: new HI cards this year, cards valid on the first day, and the cards
+    starting (by commune and day) and ending (by commune and day) within the month."""
     hi = HiEnrolment.objects.filter(area).exclude(status=HiStatus.STOPPED)
-    hi_new = _grouped(
-        HiEnrolment.objects.filter(
-            area, card_to__isnull=False, start_month__gte=year_start, start_month__lte=last
+    year_start = date(first.year, 1, 1)
+    return {
+        "hi_new": _grouped(
+            HiEnrolment.objects.filter(
+                area, card_to__isnull=False, start_month__gte=year_start, start_month__lte=last
+            ),
+            COMMUNE,
         ),
-        COMMUNE,
-    )
-    on_first = _grouped(hi.filter(start_month__lte=first, card_to__gte=first), COMMUNE)
-    # Cards starting on day d (> first) and still valid on d: +1 from d.
-    starts = _grouped(
-        hi.filter(start_month__gt=first, start_month__lte=last, card_to__gte=F("start_month")),
-        COMMUNE,
-        "start_month",
-    )
-    # Cards ending on day d (< last) that had started by then: -1 from d + 1.
-    ends = _grouped(
-        hi.filter(card_to__gte=first, card_to__lt=last, start_month__lte=F("card_to")),
-        COMMUNE,
-        "card_to",
-    )
+        "on_first": _grouped(hi.filter(start_month__lte=first, card_to__gte=first), COMMUNE),
+        # Cards starting on day d (> first) and still valid on d: +1 from d.
+        "starts": _grouped(
+            hi.filter(start_month__gt=first, start_month__lte=last, card_to__gte=F("start_month")),
+            COMMUNE,
+            "start_month",
+        ),
+        # Cards ending on day d (< last) that had started by then: -1 from d + 1.
+        "ends": _grouped(
+            hi.filter(card_to__gte=first, card_to__lt=last, start_month__lte=F("card_to")),
+            COMMUNE,
+            "card_to",
+        ),
+    }
+
+
+def _hi_days(commune: str, hi: dict, first: date, last: date) -> list[int]:
+    """A commune's HI cards in force on each day of the month."""
+    starts, ends = hi["starts"], hi["ends"]
+    days = [hi["on_first"].get(commune, 0)]
+    for d in range(2, last.day + 1):
+        day = first.replace(day=d)
+        days.append(
+            days[-1]
+            + starts.get((commune, day), 0)
+            - ends.get((commune, day - timedelta(days=1)), 0)
+        )
+    return days
+
+
+def _receipt_counts(area: Q, first: date, last: date, today: date) -> dict:
     # This month's: everything paid since its first day, as the home page has always counted.
     paid = Q(paid_on__gte=first) if first == month_of(today) else Q(paid_on__range=(first, last))
-    receipts = dict(
+    return dict(
         Receipt.objects.filter(area, paid)
         .values(COMMUNE)
         .annotate(n=Count("pk"))
         .values_list(COMMUNE, "n")
     )
-    now = {}
-    if first == month_of(today):
-        v = VsiEnrolment.objects.filter(area)
-        now = {
-            "vsi_active": _grouped(v.filter(status=VsiStatus.ACTIVE), COMMUNE, person="pk"),
-            "vsi_suspended": _grouped(v.filter(status=VsiStatus.SUSPENDED), COMMUNE, person="pk"),
-            "hi_active": _grouped(
-                HiEnrolment.objects.filter(area, status=HiStatus.ACTIVE, card_to__gte=today),
-                COMMUNE,
-                person="pk",
-            ),
-        }
-    keys = set(vsi) | set(vsi_open) | set(vsi_new) | set(hi_new) | set(on_first) | set(receipts)
-    keys |= {c for c, _d in starts} | {c for c, _d in ends}
-    for counts in now.values():
-        keys |= set(counts)
-    if communes is not None:
-        keys |= set(communes)
-    days = last.day
-    rows = {}
-    for c in keys:
-        hi_days = [on_first.get(c, 0)]
-        for d in range(2, days + 1):
-            day = first.replace(day=d)
-            hi_days.append(
-                hi_days[-1] + starts.get((c, day), 0) - ends.get((c, day - timedelta(days=1)), 0)
-            )
-        row = {
-            "vsi": vsi.get(c, 0),
-            "vsi_open": vsi_open.get(c, 0),
-            "vsi_new": vsi_new.get(c, 0),
-            "hi_new": hi_new.get(c, 0),
-            "hi_days": hi_days,
-            "receipts": receipts.get(c, 0),
-        }
-        for name, counts in now.items():
-            row[name] = counts.get(c, 0)
-        rows[c] = row
-    return rows
+
+
+def _now_counts(area: Q, today: date) -> dict[str, dict]:
+    """Today's state (the current month only): active and suspended VSI, active HI."""
+    v = VsiEnrolment.objects.filter(area)
+    return {
+        "vsi_active": _grouped(v.filter(status=VsiStatus.ACTIVE), COMMUNE, person="pk"),
+        "vsi_suspended": _grouped(v.filter(status=VsiStatus.SUSPENDED), COMMUNE, person="pk"),
+        "hi_active": _grouped(
+            HiEnrolment.objects.filter(area, status=HiStatus.ACTIVE, card_to__gte=today),
+            COMMUNE,
+            person="pk",
+        ),
+    }
 
 
 def _lock(first: date, wait: bool) -> bool:
