@@ -209,6 +209,17 @@ def _support_split(receipt) -> tuple:
     return (nat, state, loc or "", receipt.support - state)
 
 
+def _d05_person(p) -> list:
+    """The person's columns of D05-TS: name, social-insurance code, CCCD, address."""
+    return [p.full_name, p.si_code, p.cccd, _address(p)]
+
+
+def _d03_person(p) -> list:
+    """The person's columns of D03-TS: name, codes, birth date, sex, address."""
+    sex = "Nữ" if p.sex == Sex.FEMALE else "Nam"
+    return [p.full_name, p.si_code, p.cccd, _dmy(p.birth_date), sex, _address(p)]
+
+
 def d05_groups(user, start: date, end: date, organisation_id=None) -> list[Group]:
     receipts = _period_receipts(user, Scheme.VSI, start, end, organisation_id).annotate(
         earlier=Exists(
@@ -229,10 +240,7 @@ def d05_groups(user, start: date, end: date, organisation_id=None) -> list[Group
         p = r.person
         increase.rows.append(
             [
-                p.full_name,
-                p.si_code,
-                p.cccd,
-                _address(p),
+                *_d05_person(p),
                 _dmy(r.paid_on),
                 r.number,
                 r.income,
@@ -257,10 +265,7 @@ def d05_groups(user, start: date, end: date, organisation_id=None) -> list[Group
         note = f"Dừng tham gia: {reason}" if reason else "Dừng tham gia"
         decrease.rows.append(
             [
-                p.full_name,
-                p.si_code,
-                p.cccd,
-                _address(p),
+                *_d05_person(p),
                 "",
                 "",
                 e.income,
@@ -275,7 +280,7 @@ def d05_groups(user, start: date, end: date, organisation_id=None) -> list[Group
                 "",
                 0,
                 p.collector.code if p.collector else "",
-                f"Dừng tham gia: {reason}".strip(": "),
+                note,
             ]  # fmt: skip
         )
     return [increase, decrease]
@@ -308,12 +313,7 @@ def d03_groups(user, start: date, end: date, organisation_id=None) -> list[Group
             pct = round(100 * support / due) if due and support else ""
             increase.rows.append(
                 [
-                    p.full_name,
-                    p.si_code,
-                    p.cccd,
-                    _dmy(p.birth_date),
-                    "Nữ" if p.sex == Sex.FEMALE else "Nam",
-                    _address(p),
+                    *_d03_person(p),
                     household,
                     i + 1,
                     r.months,
@@ -338,12 +338,7 @@ def d03_groups(user, start: date, end: date, organisation_id=None) -> list[Group
         p = m.person
         stopped.rows.append(
             [
-                p.full_name,
-                p.si_code,
-                p.cccd,
-                _dmy(p.birth_date),
-                "Nữ" if p.sex == Sex.FEMALE else "Nam",
-                _address(p),
+                *_d03_person(p),
                 m.household.code if m.household else "",
                 m.member_order,
                 0,

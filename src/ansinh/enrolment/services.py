@@ -366,7 +366,21 @@ def record_hi_receipt(user, household: Household, data: ReceiptInput) -> Receipt
     except ValueError as exc:
         raise ValidationError({"months": str(exc)})
     _check_hi_amount(data.amount, quote.total)
+    receipt = _save_hi_receipt(user, household, members, data, quote.total, data.months)
+    for member in members:
+        start = card_validity_start(data.paid_on, member.card_to, current_table())
+        member.card_from = start
+        member.card_to = shift_date(start, data.months) - timedelta(days=1)
+        member.status = HiStatus.ACTIVE
+        audited_save(member, user)
+    return receipt
+
+
+def _save_hi_receipt(user, household, members, data, total: int, months: int, paying=None):
+    """A household's HI receipt: paid by its first member, for `paying` members (all of
+    `members` by default), credited to the collector and their organisation."""
     payer = members[0].person
+    collector_id = data.collector_id or payer.collector_id
     receipt = Receipt(
         number=data.number,
         scheme=Scheme.HI,
@@ -374,23 +388,16 @@ def record_hi_receipt(user, household: Household, data: ReceiptInput) -> Receipt
         household=household,
         paid_on=data.paid_on,
         from_month=data.paid_on.replace(day=1),
-        months=data.months,
-        members=len(members),
-        gross=quote.total,
-        amount=quote.total,
-        collector_id=data.collector_id or payer.collector_id,
-        organisation_id=data.organisation_id
-        or _organisation_of(data.collector_id or payer.collector_id),
+        months=months,
+        members=len(members) if paying is None else paying,
+        gross=total,
+        amount=total,
+        collector_id=collector_id,
+        organisation_id=data.organisation_id or _organisation_of(collector_id),
         source=data.source,
         recorded_by=user if user.pk else None,
     )
     audited_save(receipt, user)
-    for member in members:
-        start = card_validity_start(data.paid_on, member.card_to, current_table())
-        member.card_from = start
-        member.card_to = shift_date(start, data.months) - timedelta(days=1)
-        member.status = HiStatus.ACTIVE
-        audited_save(member, user)
     return receipt
 
 
@@ -416,25 +423,8 @@ def _record_hi_joining(user, household, members, joining, card_end, data) -> Rec
     except ValueError as exc:
         raise ValidationError({"paid_on": str(exc)})
     _check_hi_amount(data.amount, quote.total)
-    payer = members[0].person
-    receipt = Receipt(
-        number=data.number,
-        scheme=Scheme.HI,
-        person=payer,
-        household=household,
-        paid_on=data.paid_on,
-        from_month=data.paid_on.replace(day=1),
-        months=quote.members[0].months,
-        members=len(joining),
-        gross=quote.total,
-        amount=quote.total,
-        collector_id=data.collector_id or payer.collector_id,
-        organisation_id=data.organisation_id
-        or _organisation_of(data.collector_id or payer.collector_id),
-        source=data.source,
-        recorded_by=user if user.pk else None,
-    )
-    audited_save(receipt, user)
+    months = quote.members[0].months
+    receipt = _save_hi_receipt(user, household, members, data, quote.total, months, len(joining))
     for member in joining:
         member.card_from = min(card_validity_start(data.paid_on, None, current_table()), card_end)
         member.card_to = card_end

@@ -131,24 +131,28 @@ def _money(text: str) -> int:
     return int(cleaned)
 
 
-def _positive(text: str) -> int:
+def _whole(text: str, minimum: int, rule: str) -> int:
     try:
         n = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"invalid number {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    if n < minimum:
+        raise argparse.ArgumentTypeError(f"{rule}, got {n}")
     return n
+
+
+def _positive(text: str) -> int:
+    return _whole(text, 1, "must be at least 1")
 
 
 def _count(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid number {text!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {n}")
-    return n
+    return _whole(text, 0, "must be 0 or more")
+
+
+def _person_args(parser) -> None:
+    """--sex and --born (a birth month), as retirement, pension and withdrawal take them."""
+    parser.add_argument("--sex", type=_sex, required=True, help="M or F")
+    parser.add_argument("--born", type=_month, required=True, help="birth month, YYYY-MM")
 
 
 def _mode(text: str) -> str:
@@ -247,8 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--json", action="store_true")
 
     r = sub.add_parser("retirement", help="retirement age (Decree 135/2020)")
-    r.add_argument("--sex", type=_sex, required=True, help="M or F")
-    r.add_argument("--born", type=_month, required=True, help="birth month, YYYY-MM")
+    _person_args(r)
     r.add_argument("--json", action="store_true")
 
     pe = sub.add_parser(
@@ -257,8 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Assess a contribution record. Either --months and --income (constant "
         "voluntary income, months ending the month before --on) or --history FILE. " + HISTORY_HELP,
     )
-    pe.add_argument("--sex", type=_sex, required=True, help="M or F")
-    pe.add_argument("--born", type=_month, required=True, help="birth month, YYYY-MM")
+    _person_args(pe)
     pe.add_argument("--months", type=_positive, help="number of months contributed")
     pe.add_argument("--income", type=_money, help="constant monthly income (dong)")
     pe.add_argument("--history", metavar="FILE", help=HISTORY_HELP)
@@ -274,8 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
         "month-by-month history, beside the pension that continuing voluntarily would give. "
         + HISTORY_HELP,
     )
-    w.add_argument("--sex", type=_sex, required=True, help="M or F")
-    w.add_argument("--born", type=_month, required=True, help="birth month, YYYY-MM")
+    _person_args(w)
     w.add_argument("--history", metavar="FILE", help=HISTORY_HELP)
     w.add_argument("--months", type=_positive, help="or: number of months contributed")
     w.add_argument("--salary", type=_money, help="with --months: constant monthly income (dong)")

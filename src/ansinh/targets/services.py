@@ -156,32 +156,12 @@ def import_population(user, rows: list[PopulationRow]) -> int:
     Every row is checked first; a commune that does not exist or lies outside the user's
     area is reported with its row and field, and nothing is written.
     """
-    if not can_split_targets(user):
-        raise PermissionDenied(_("Your role cannot load population figures."))
-    scope = scope_for(user)
-    codes = {r.code for r in rows}
-    known = Commune.objects.in_bulk(list(codes))
-    errors = []
-    for r in rows:
-        if r.code not in known:
-            errors.append(
-                _("Row %(row)s, field commune_code: unknown commune %(code)s.")
-                % {"row": r.row, "code": r.code or "''"}
-            )
-        elif scope.communes is not None and r.code not in scope.communes:
-            errors.append(
-                _("Row %(row)s, field commune_code: %(name)s is outside your area.")
-                % {"row": r.row, "name": known[r.code].name}
-            )
+    known = _population_communes(user, rows)
+    errors = [e for r in rows if (e := _commune_error(user, r, known))]
     if errors:
         raise ValidationError(errors)
     for r in rows:
-        commune = known[r.code]
-        before = {"population": commune.population, "working_age": commune.working_age_population}
-        commune.population = r.population
-        commune.working_age_population = r.working_age_population
-        commune.save(update_fields=["population", "working_age_population"])
-        record(user, commune, before, action="update")
+        _write_population(user, known[r.code], r)
     return len(rows)
 
 
@@ -194,45 +174,58 @@ def import_hamlet_population(user, rows: list[PopulationRow]) -> int:
     that does not exist or lies outside the user's area, or a hamlet the office has not
     recorded, is reported with its row and field, and nothing is written.
     """
-    if not can_split_targets(user):
-        raise PermissionDenied(_("Your role cannot load population figures."))
-    scope = scope_for(user)
-    codes = {r.code for r in rows}
-    known = Commune.objects.in_bulk(list(codes))
+    known = _population_communes(user, rows)
     hamlets = {
         (h.commune_id, fold(h.name)): h
         for h in Hamlet.objects.select_for_update().filter(commune_id__in=list(known))
     }
     errors = []
     for r in rows:
-        if r.code not in known:
-            errors.append(
-                _("Row %(row)s, field commune_code: unknown commune %(code)s.")
-                % {"row": r.row, "code": r.code or "''"}
-            )
-        elif scope.communes is not None and r.code not in scope.communes:
-            errors.append(
-                _("Row %(row)s, field commune_code: %(name)s is outside your area.")
-                % {"row": r.row, "name": known[r.code].name}
-            )
-        elif (r.code, fold(r.hamlet)) not in hamlets:
-            errors.append(
-                _(
-                    "Row %(row)s, field hamlet_name: %(commune)s has no hamlet %(name)s "
-                    "(add it on the office page first)."
-                )
-                % {"row": r.row, "commune": known[r.code].name, "name": r.hamlet}
-            )
+        error = _commune_error(user, r, known)
+        if error is None and (r.code, fold(r.hamlet)) not in hamlets:
+            error = _(
+                "Row %(row)s, field hamlet_name: %(commune)s has no hamlet %(name)s "
+                "(add it on the office page first)."
+            ) % {"row": r.row, "commune": known[r.code].name, "name": r.hamlet}
+        if error:
+            errors.append(error)
     if errors:
         raise ValidationError(errors)
     for r in rows:
-        hamlet = hamlets[(r.code, fold(r.hamlet))]
-        before = {"population": hamlet.population, "working_age": hamlet.working_age_population}
-        hamlet.population = r.population
-        hamlet.working_age_population = r.working_age_population
-        hamlet.save(update_fields=["population", "working_age_population"])
-        record(user, hamlet, before, action="update")
+        _write_population(user, hamlets[(r.code, fold(r.hamlet))], r)
     return len(rows)
+
+
+def _population_communes(user, rows: list[PopulationRow]) -> dict:
+    """The communes the rows name (by code), once the user may load population figures."""
+    if not can_split_targets(user):
+        raise PermissionDenied(_("Your role cannot load population figures."))
+    return Commune.objects.in_bulk(list({r.code for r in rows}))
+
+
+def _commune_error(user, r: PopulationRow, known: dict) -> str | None:
+    """Why a row's commune cannot be loaded: unknown, or outside the user's area."""
+    if r.code not in known:
+        return _("Row %(row)s, field commune_code: unknown commune %(code)s.") % {
+            "row": r.row,
+            "code": r.code or "''",
+        }
+    communes = scope_for(user).communes
+    if communes is not None and r.code not in communes:
+        return _("Row %(row)s, field commune_code: %(name)s is outside your area.") % {
+            "row": r.row,
+            "name": known[r.code].name,
+        }
+    return None
+
+
+def _write_population(user, place, r: PopulationRow) -> None:
+    """A commune's or hamlet's figures from a row, audited."""
+    before = {"population": place.population, "working_age": place.working_age_population}
+    place.population = r.population
+    place.working_age_population = r.working_age_population
+    place.save(update_fields=["population", "working_age_population"])
+    record(user, place, before, action="update")
 
 
 def population_template_rows(office, level: str = "commune") -> list[list]:
