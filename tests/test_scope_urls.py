@@ -46,6 +46,7 @@ from ansinh.collection.services import is_office_staff
 from ansinh.enrolment import services as enrolment
 from ansinh.enrolment.models import Receipt
 from ansinh.registry.models import Person
+from ansinh.risk.models import RiskModel
 from tests.test_scope_table import HANOI, MONTH, SEES, TODAY, table_world  # noqa: F401
 
 User = get_user_model()
@@ -55,7 +56,7 @@ ROLES = ["admin", "parent_mgr", "manager", "official", "postmgr", "collector", "
 ROLES += ["no_office"]  # an account with a role and no office: everything is outside
 
 #: Kinds whose rows follow a person: the person's household, enrolment, receipt, list entry.
-PERSON_KINDS = ("households", "enrolments", "receipts", "entries")
+PERSON_KINDS = ("households", "enrolments", "receipts", "entries", "due_entries")
 #: Campaign groups (and their launch days) are seen by their commune.
 GROUPS_SEEN = {
     "admin": "child parent",
@@ -103,7 +104,7 @@ def url_world(table_world, office):  # noqa: F811
     )
     run_of = {run.office_id: run for run in rows["runs"].values()}
     office_of = {"hanoi": far, "ph": rows["offices"]["parent"]}
-    for kind in ("households", "enrolments", "receipts", "entries"):
+    for kind in PERSON_KINDS:
         rows[kind] = {}
     for n, (key, person) in enumerate(sorted(rows["people"].items())):
         vsi = enrolment.enrol_vsi(root, person, 2_000_000, "1", MONTH)
@@ -113,27 +114,9 @@ def url_world(table_world, office):  # noqa: F811
         rows["households"][key] = person.household
         rows["enrolments"][key] = vsi
         rows["receipts"][key] = receipt
-        collector = person.collector
-        rows["entries"][key] = CycleEntry.objects.create(
-            run=run_of[office_of.get(key, rows["offices"]["child"]).pk],
-            kind=ListKind.UNPAID,
-            person=person,
-            enrolment=vsi,
-            organisation_id=collector.organisation_id if collector else None,
-            collector=collector,
-            commune_id=person.commune_id,
-            hamlet_id=person.hamlet_id,
-            full_name=person.full_name,
-            si_code=person.si_code,
-            status="active",
-            income=2_000_000,
-            method="1",
-            period_months=1,
-            paid_through=MONTH,
-            period_start=MONTH,
-            deadline=MONTH,
-            months_to_pay=1,
-        )
+        at = office_of.get(key, rows["offices"]["child"])
+        for kind, list_kind in (("entries", ListKind.UNPAID), ("due_entries", ListKind.DUE)):
+            rows[kind][key] = _entry(run_of, at, list_kind, person, vsi)
     communes = {"child": "30208", "parent": "30235", "far": HANOI}
     rows["groups"], rows["days"] = {}, {}
     for key, campaign in rows["campaigns"].items():
@@ -143,9 +126,51 @@ def url_world(table_world, office):  # noqa: F811
     rows["notices"] = {
         role: Notice.objects.create(user=users[role], text=f"Nhắc {role}") for role in ROLES
     }
+    rows["risk_models"] = {
+        key: RiskModel.objects.create(
+            office=o,
+            as_of=TODAY,
+            window_start=MONTH,
+            window_end=MONTH,
+            horizon_months=2,
+            rows=10,
+            positives=1,
+            features=[],
+            coefficients={},
+            intercept={},
+            means={},
+            scales={},
+        )
+        for key, o in rows["offices"].items()
+    }
     w["office"] = office
     w["run_of"] = run_of
     return w
+
+
+def _entry(run_of, office, kind, person, vsi) -> CycleEntry:
+    """The person on a list of their office's run, as the cycle freezes them."""
+    collector = person.collector
+    return CycleEntry.objects.create(
+        run=run_of[office.pk],
+        kind=kind,
+        person=person,
+        enrolment=vsi,
+        organisation_id=collector.organisation_id if collector else None,
+        collector=collector,
+        commune_id=person.commune_id,
+        hamlet_id=person.hamlet_id,
+        full_name=person.full_name,
+        si_code=person.si_code,
+        status="active",
+        income=2_000_000,
+        method="1",
+        period_months=1,
+        paid_through=MONTH,
+        period_start=MONTH,
+        deadline=MONTH,
+        months_to_pay=1,
+    )
 
 
 # -- the table -----------------------------------------------------------------------------
@@ -242,13 +267,13 @@ def _vsi_count_in_file(response):
     return whole[3]
 
 
-def _run_people(run_key):
-    """The people on a run's unpaid list whom the role sees."""
+def _run_people(run_key, kind="entries"):
+    """The people on a run's unpaid (or due: `due_entries`) list whom the role sees."""
 
     def shown(w, role, row):
         run = w["rows"]["runs"][run_key]
-        on_run = {k for k, e in w["rows"]["entries"].items() if e.run_id == run.pk}
-        return on_run & sees(role, "entries")
+        on_run = {k for k, e in w["rows"][kind].items() if e.run_id == run.pk}
+        return on_run & sees(role, kind)
 
     return shown
 
@@ -411,6 +436,20 @@ TABLE: dict[str, list[Use]] = {
             shows=_run_people("child"),
         ),
     ],
+    "collection_due": [
+        Use("runs", by_pk("collection_due")),
+        Use(
+            "organisations",
+            lambda o, w: _r("collection_due", _run_of_org(o, w).pk, query=f"organisation={o.pk}"),
+        ),
+        Use(
+            None,
+            lambda w: _r("collection_due", w["rows"]["runs"]["child"].pk, query="sort=risk"),
+            may=lambda u: bool(sees(u._role, "runs") & {"child"}),
+            refused={404},
+            shows=_run_people("child", "due_entries"),
+        ),
+    ],
     "collection_reason": [
         Use(
             "entries",
@@ -483,7 +522,7 @@ TABLE: dict[str, list[Use]] = {
         ),
         Use(
             None,
-            lambda w: _r("api_cycle_entries", w["rows"]["runs"]["child"].pk),
+            lambda w: _r("api_cycle_entries", w["rows"]["runs"]["child"].pk, query="kind=unpaid"),
             may=lambda u: bool(sees(u._role, "runs") & {"child"}),
             refused={404},
             shows=_run_people("child"),
@@ -622,6 +661,9 @@ TABLE: dict[str, list[Use]] = {
         Use("offices", for_office("leaderboard")),
         Use("offices", for_office("leaderboard", "format=xlsx")),
     ],
+    # -- lapse risk ------------------------------------------------------------------------
+    # which offices' models: test_the_risk_page_shows_the_roles_offices
+    "risk_models": [Use(None, lambda w: _r("risk_models"), may=_office_staff)],
     # -- look-up ---------------------------------------------------------------------------
     "lookup_qr": [
         # it draws the code in its URL as a QR code and reads no row: nothing to scope
@@ -819,6 +861,19 @@ def test_the_api_lists_the_roles_cycles(client, url_world):
         results = client.get(_r("api_cycles")).json()["results"]
         runs = {run.pk: key for key, run in w["rows"]["runs"].items()}
         assert {runs[r["id"]] for r in results} == sees(role, "runs"), role
+
+
+def test_the_risk_page_shows_the_roles_offices(client, url_world):
+    w = url_world
+    models = {m.pk: key for key, m in w["rows"]["risk_models"].items()}
+    for role in ROLES:
+        user = _login(client, w, role)
+        response = client.get(_r("risk_models"))
+        if not _office_staff(user):
+            assert response.status_code == 403, role
+            continue
+        shown = {models[m.pk] for m in response.context["models"]}
+        assert shown == sees(role, "offices"), role
 
 
 def test_anonymous_requests_go_to_the_login_page(client, url_world):
