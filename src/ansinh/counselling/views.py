@@ -37,9 +37,10 @@ def person_detail(request, pk):
     """The participant's file: household, support, enrolments, receipts, the month-by-month
     timeline and the pension outlook (registry, enrolment and counselling together)."""
     person = get_object_or_404(
-        Person.objects.restrict(request.user).select_related(
-            "commune__province", "hamlet", "household", "collector__organisation"
-        ),
+        Person.objects.restrict(request.user)
+        .select_related("commune__province", "hamlet", "household", "collector__organisation")
+        # read by the history, the outlook's support groups and the page: one query each
+        .prefetch_related("compulsory_periods", "support_groups"),
         pk=pk,
     )
     months = contribution_history(person)

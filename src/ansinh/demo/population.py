@@ -208,6 +208,7 @@ class PopulationBuilder:
         self.rng = random.Random(seed)
         self.seed = seed
         self.collector_effect: dict[int | None, float] = {}
+        self._frailty_now = 1.0  # the participant being simulated, for _paid_on
         self.scale = scale
         self.today = today
         self.cm = mi(today)  # current month
@@ -678,8 +679,10 @@ class PopulationBuilder:
         if first:
             return month_day(rng, p, 1, 28)
         r = rng.random()
-        if r < 0.35:
-            return month_day(rng, p - 1, 18, 28)  # after the 25th list, for next month
+        # After the 25th list, for next month: the steady pay ahead, the frail at the last
+        # minute (decision 0022).
+        if r < min(0.6, max(0.1, 0.7 / (1 + self._frailty_now))):
+            return month_day(rng, p - 1, 18, 28)
         if k == 1 or r < 0.9 or deadline == p:
             return month_day(rng, p, 1, 25 if k == 1 else 28)
         return month_day(rng, rng.randint(p + 1, deadline))
@@ -758,6 +761,7 @@ class PopulationBuilder:
                     stop = StopReason.WITHDRAWAL
                     stop_on = min(month_day(rng, withdraw), self.today)
                 break
+            self._frailty_now = info.frailty * (2 if struggle else 1)
             paid_on = self._paid_on(p, deadline, k, outcome, first)
             if paid_on > self.today:
                 if first:

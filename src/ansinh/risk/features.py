@@ -63,6 +63,7 @@ FEATURES = [
     "gap_months_24",
     "late_payments_24",
     "late_payments_6",
+    "paid_ahead_share_12",
     "unpaid_lists_12",
     "reason_hardship",
     "reason_away",
@@ -196,6 +197,21 @@ def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
         .values_list("person_id", "n", "n6")
     ):
         late[person_id] = (n, n6)
+    # The share of the last year's receipts paid before their period began (the steady pay
+    # ahead; those who pay at the last minute are nearer to missing).
+    ahead = {
+        person_id: n_ahead / n
+        for person_id, n, n_ahead in Receipt.objects.filter(
+            person_id__in=persons,
+            scheme=Scheme.VSI,
+            paid_on__gte=t - timedelta(days=365),
+            paid_on__lt=t,
+        )
+        .values("person_id")
+        .annotate(n=Count("id"), n_ahead=Count("id", filter=Q(paid_on__lt=F("from_month"))))
+        .order_by()
+        .values_list("person_id", "n", "n_ahead")
+    }
     # Earlier unpaid lists of the office (the 12 months before), per person.
     earlier = CycleEntry.objects.filter(
         run__office_id=run.office_id,
@@ -263,6 +279,7 @@ def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
         row[INDEX["tenure_years"]] = max(0, _months_between(start or t, t)) / 12
         row[INDEX["gap_months_24"]] = max(0, window - paid.get(person, 0))
         row[INDEX["late_payments_24"]], row[INDEX["late_payments_6"]] = late.get(person, (0, 0))
+        row[INDEX["paid_ahead_share_12"]] = ahead.get(person, 0.0)
         row[INDEX["unpaid_lists_12"]] = unpaid_before.get(person, 0)
         reason = last_reason.get(person)
         if reason in REASON_GROUPS:

@@ -37,6 +37,10 @@ WORDS = {
     "gap_months_24": (gettext_noop("Unpaid months in the last two years: %(n)s"), None),
     "late_payments_24": (gettext_noop("Late payments in the last two years: %(n)s"), None),
     "late_payments_6": (gettext_noop("Paid late in the last six months: %(n)s times"), None),
+    "paid_ahead_share_12": (
+        gettext_noop("Usually pays before the period starts"),
+        gettext_noop("Seldom pays before the period starts"),
+    ),
     "unpaid_lists_12": (gettext_noop("Times on an unpaid list in the last year: %(n)s"), None),
     "reason_hardship": (gettext_noop("Last reason given: financial hardship"), None),
     "reason_away": (gettext_noop("Last reason given: away working"), None),
@@ -98,6 +102,7 @@ LABELS = {
     "gap_months_24": _("Unpaid months, last 2 years"),
     "late_payments_24": _("Late payments, last 2 years"),
     "late_payments_6": _("Late payments, last 6 months"),
+    "paid_ahead_share_12": _("Share paid before the period, last year"),
     "unpaid_lists_12": _("Times on an unpaid list, last year"),
     "reason_hardship": _("Last reason: financial hardship"),
     "reason_away": _("Last reason: away working"),
