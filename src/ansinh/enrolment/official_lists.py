@@ -34,6 +34,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
 
 from ansinh.common.excel import safe_cell
 from ansinh.common.unconfirmed import unconfirmed_lines
@@ -360,23 +361,50 @@ def workbook(layout: Layout, groups: list[Group], unit: str, unit_code: str, sta
     ws = wb.active
     ws.title = layout.form
     width = len(layout.codes)
-    put = lambda r, c, v: ws.cell(r, c, safe_cell(v))  # noqa: E731
-    put(1, 1, f"Tên đơn vị: {unit}")
-    put(1, width - 3, f"Mẫu {layout.form}")
-    put(2, 1, f"Mã đơn vị: {unit_code}")
-    put(2, width - 3, f"({DECISION})")
-    put(3, 1, layout.title)
+    _write_title(ws, layout, unit, unit_code, start, end)
+    head = 6  # captions (6), sub-captions (7), codes (8)
+    _write_captions(ws, layout, head)
+    last = _write_groups(ws, layout, groups, head + 3)
+    _write_footer(ws, width, last + 2)
+    widths = {1: 6, 2: 26, 3: 13, 4: 15, 5: 30}
+    for c in range(1, width + 1):
+        ws.column_dimensions[get_column_letter(c)].width = widths.get(c, 12)
+    ws.freeze_panes = ws.cell(head + 3, 3)
+    return wb
+
+
+def _put(ws, r: int, c: int, value):
+    return ws.cell(r, c, safe_cell(value))
+
+
+def _bold_row(ws, r: int, width: int) -> None:
+    for c in range(1, width + 1):
+        ws.cell(r, c).font = Font(bold=True)
+
+
+def _write_title(ws, layout: Layout, unit, unit_code, start, end) -> None:
+    """The unit and the form's number, the title and the period."""
+    width = len(layout.codes)
+    _put(ws, 1, 1, f"Tên đơn vị: {unit}")
+    _put(ws, 1, width - 3, f"Mẫu {layout.form}")
+    _put(ws, 2, 1, f"Mã đơn vị: {unit_code}")
+    _put(ws, 2, width - 3, f"({DECISION})")
+    _put(ws, 3, 1, layout.title)
     ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=width)
-    put(4, 1, f"Từ ngày {_dmy(start)} đến ngày {_dmy(end)}")
+    _put(ws, 4, 1, f"Từ ngày {_dmy(start)} đến ngày {_dmy(end)}")
     ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=width)
     for r, size in ((3, 14), (4, 11)):
         ws.cell(r, 1).font = Font(bold=True, size=size)
         ws.cell(r, 1).alignment = Alignment(horizontal="center")
     ws.cell(1, width - 3).font = Font(bold=True)
-    head = 6  # captions (6), sub-captions (7), codes (8)
+
+
+def _write_captions(ws, layout: Layout, head: int) -> None:
+    """The column captions (merged over their span), sub-captions and column codes."""
+    width = len(layout.codes)
     col = 1
     for caption, span in layout.captions:
-        put(head, col, caption)
+        _put(ws, head, col, caption)
         if span > 1:
             ws.merge_cells(
                 start_row=head, start_column=col, end_row=head, end_column=col + span - 1
@@ -386,67 +414,67 @@ def workbook(layout: Layout, groups: list[Group], unit: str, unit_code: str, sta
         col += span
     for i, sub in enumerate(layout.sub_captions, start=1):
         if sub:
-            put(head + 1, i, sub)
+            _put(ws, head + 1, i, sub)
     for i, code in enumerate(layout.codes, start=1):
-        put(head + 2, i, code)
+        _put(ws, head + 2, i, code)
     for r in range(head, head + 3):
         for c in range(1, width + 1):
             cell = ws.cell(r, c)
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
             cell.border = _BOX
-    row = head + 3
+
+
+def _write_groups(ws, layout: Layout, groups: list[Group], first: int) -> int:
+    """Each group (increase, decrease) with its rows and its sums, then the grand total;
+    returns the total's row."""
+    width = len(layout.codes)
+    row = first
     totals = dict.fromkeys(layout.money, 0)
     count = 0
     for g in groups:
-        put(row, 1, g.code)
-        put(row, 2, g.title)
+        _put(ws, row, 1, g.code)
+        _put(ws, row, 2, g.title)
         ws.cell(row, 1).font = ws.cell(row, 2).font = Font(bold=True)
         row += 1
         sums = dict.fromkeys(layout.money, 0)
         for n, values in enumerate(g.rows, start=1):
-            put(row, 1, n)
+            _put(ws, row, 1, n)
             for c, v in enumerate(values, start=2):
-                put(row, c, v)
+                _put(ws, row, c, v)
             for c in layout.money:
                 sums[c] += values[c - 1] or 0
             row += 1
-        put(row, 2, f"Cộng {g.code}: {len(g.rows)} người")
+        _put(ws, row, 2, f"Cộng {g.code}: {len(g.rows)} người")
         for c, v in sums.items():
-            put(row, c + 1, v)
+            _put(ws, row, c + 1, v)
             totals[c] += v
-        for c in range(1, width + 1):
-            ws.cell(row, c).font = Font(bold=True)
+        _bold_row(ws, row, width)
         row += 1
         count += len(g.rows)
-    put(row, 2, f"Tổng cộng: {count} người")
+    _put(ws, row, 2, f"Tổng cộng: {count} người")
     for c, v in totals.items():
-        put(row, c + 1, v)
-    for c in range(1, width + 1):
-        ws.cell(row, c).font = Font(bold=True)
-    last = row
-    for r in range(head + 3, last + 1):
+        _put(ws, row, c + 1, v)
+    _bold_row(ws, row, width)
+    for r in range(first, row + 1):
         for c in range(1, width + 1):
             ws.cell(r, c).border = _BOX
         for c in layout.money:
             ws.cell(r, c + 1).number_format = "#,##0"
-    row = last + 2
-    for line in unconfirmed_lines():  # what computing the support rates read
-        put(row, 1, line)
+    return row
+
+
+def _write_footer(ws, width: int, row: int) -> None:
+    """What computing the support rates read, the date and the two signatures."""
+    for line in unconfirmed_lines():
+        _put(ws, row, 1, line)
         row += 1
     today = date.today()
-    put(row + 1, width - 3, f"Ngày {today:%d} tháng {today:%m} năm {today:%Y}")
-    put(row + 2, 2, "Người lập biểu")
-    put(row + 2, width - 3, "Thủ trưởng đơn vị")
-    put(row + 3, 2, "(Ký, ghi rõ họ tên)")
-    put(row + 3, width - 3, "(Ký, ghi rõ họ tên, đóng dấu)")
-    widths = {1: 6, 2: 26, 3: 13, 4: 15, 5: 30}
-    from openpyxl.utils import get_column_letter
-
-    for c in range(1, width + 1):
-        ws.column_dimensions[get_column_letter(c)].width = widths.get(c, 12)
-    ws.freeze_panes = ws.cell(head + 3, 3)
-    return wb
+    _put(ws, row + 1, width - 3, f"Ngày {today:%d} tháng {today:%m} năm {today:%Y}")
+    _put(ws, row + 2, 2, "Người lập biểu")
+    _put(ws, row + 2, width - 3, "Thủ trưởng đơn vị")
+    _put(ws, row + 3, 2, "(Ký, ghi rõ họ tên)")
+    _put(ws, row + 3, width - 3, "(Ký, ghi rõ họ tên, đóng dấu)")
 
 
 def month_bounds(month_start: date) -> tuple[date, date]:

@@ -187,9 +187,18 @@ class CheckFailed(Exception):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="ansinh", description="Quotes from the social/health insurance rules.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
     q = sub.add_parser("quote", help="premium quotes")
     qs = q.add_subparsers(dest="kind", required=True, parser_class=_Parser)
+    _add_vsi_quote(qs)
+    _add_hi_quote(qs)
+    _add_retirement(sub)
+    _add_pension(sub)
+    _add_withdrawal(sub)
+    _add_check(sub)
+    return p
+
+
+def _add_vsi_quote(qs) -> None:
     v = qs.add_parser("vsi", help="voluntary social insurance premium")
     v.add_argument("--income", type=_money, required=True, help="chosen monthly income (dong)")
     v.add_argument(
@@ -224,6 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--province", type=_province, default=None, help="2-digit province code")
     v.add_argument("--json", action="store_true")
 
+
+def _add_hi_quote(qs) -> None:
     h = qs.add_parser("hi", help="household health insurance premiums")
     h.add_argument("--members", type=_positive, help="members in the household, joining together")
     h.add_argument(
@@ -250,10 +261,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     h.add_argument("--json", action="store_true")
 
+
+def _add_retirement(sub) -> None:
     r = sub.add_parser("retirement", help="retirement age (Decree 135/2020)")
     _person_args(r)
     r.add_argument("--json", action="store_true")
 
+
+def _add_pension(sub) -> None:
     pe = sub.add_parser(
         "pension",
         help="pension assessment",
@@ -269,6 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pe.add_argument("--json", action="store_true")
 
+
+def _add_withdrawal(sub) -> None:
     w = sub.add_parser(
         "withdrawal",
         help="one-time withdrawal (BHXH mot lan) and the pension it gives up",
@@ -299,13 +316,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="a listed severe illness: the state support received is not deducted",
     )
     w.add_argument("--json", action="store_true")
+
+
+def _add_check(sub) -> None:
     c = sub.add_parser("check", help="check a CCCD, social-insurance code (bhxh) or phone number")
     c.add_argument("kind", choices=list(FIELDS), help="cccd, bhxh or phone")
     c.add_argument("value", help="the number as written (spaces, dots and +84 allowed)")
     c.add_argument("--born", type=_born, help="date of birth YYYY-MM-DD (or the year YYYY)")
     c.add_argument("--sex", type=_sex, help="M or F")
     c.add_argument("--json", action="store_true")
-    return p
 
 
 def read_history_csv(path: str) -> list[ContributionMonth]:
