@@ -51,7 +51,7 @@ def main(force: bool = False, vsi_only: bool = False) -> None:
     from ansinh.registry.models import Person
 
     if VsiEnrolment.objects.count() == VSI and not force and not vsi_only:
-        print(f"ansinh_bench already has {Person.objects.count():,} persons: nothing to do")
+        print(f"{SCALE.database} already has {Person.objects.count():,} persons: nothing to do")
         return
     started = time.perf_counter()
     rng = random.Random(SEED)

@@ -370,7 +370,9 @@ def report_import(results: list[dict]) -> None:
 def main():
     if "--part" in sys.argv:
         part = sys.argv[sys.argv.index("--part") + 1]
-        parts = {"cycle": part_cycle, "bare": part_bare, "import": part_import}
+        from risk import part_risk
+
+        parts = {"cycle": part_cycle, "bare": part_bare, "import": part_import, "risk": part_risk}
         print(json.dumps(parts[part]()))
         return
     import generate
@@ -384,6 +386,19 @@ def main():
 
     settle()
     web.main(n)  # search, a participant's page, the dashboard, the phone list: p95 under load
+    if SCALE.name == "province":
+        report_risk(child("risk"))
+
+
+def report_risk(r: dict) -> None:
+    """Lapse risk (decision 0022): nine past months of lists issued to learn from, a model per
+    office trained and the latest lists scored."""
+    print("\nLapse risk (province scale)")
+    line("past lists issued to learn from (s)", f"{r['history_lists_s']:.1f}")
+    line(f"training, {r['models']} models, {r['train_rows']:,} rows (s)", f"{r['train_s']:.1f}")
+    line(f"scoring the latest lists, {r['scored_rows']:,} rows (s)", f"{r['score_s']:.1f}")
+    line("  rows/s", f"{r['score_rows_per_s']:,.0f}")
+    line("peak memory (MB)", f"{r['rss_mb']:.0f}", f"< {MEMORY_MB} MB", r["rss_mb"] < MEMORY_MB)
 
 
 if __name__ == "__main__":
