@@ -863,6 +863,56 @@ def test_the_api_lists_the_roles_cycles(client, url_world):
         assert {runs[r["id"]] for r in results} == sees(role, "runs"), role
 
 
+def _sees_an_office(user) -> bool:
+    return bool(sees(user._role, "offices"))  # else "no office in your area": 404
+
+
+#: Pages listing rows other than people: (URL, the context's rows, their kind, whom the page
+#: serves, the rows expected of the role's; `rows` reads the context's list).
+LISTED = [
+    ("collection_home", lambda w: _r("collection_home"), "organisations", _office_staff, None),
+    (
+        "collection_import_new",
+        lambda w: _r("collection_import_new"),
+        "imports",
+        records_receipts,
+        None,
+    ),
+    ("dashboard", lambda w: _r("dashboard"), "offices", _sees_an_office, None),
+    ("target_index", lambda w: _r("target_index"), "offices", _sees_an_office, None),
+    (
+        "campaign_detail",
+        lambda w: _r("campaign_detail", w["rows"]["campaigns"]["child"].pk),
+        "groups",
+        lambda u: "child" in sees(u._role, "campaigns"),
+        {"child"},
+    ),
+]
+CONTEXT_ROWS = {
+    "collection_home": "organisations",
+    "collection_import_new": "recent",
+    "dashboard": "offices",
+    "target_index": "offices",
+    "campaign_detail": "groups",
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_list_the_roles_rows(client, url_world, role):
+    """Organisations, imports, offices and campaign groups listed on a page: the role's."""
+    w = url_world
+    user = _login(client, w, role)
+    for name, url, kind, may, within in LISTED:
+        if not may(user):
+            continue
+        response = client.get(url(w))
+        assert response.status_code == 200, (name, response.status_code)
+        keys = {row.pk: key for key, row in w["rows"][kind].items()}
+        listed = {keys[row.pk] for row in response.context[CONTEXT_ROWS[name]] if row.pk in keys}
+        expected = sees(role, kind) & (within or set(keys.values()))
+        assert listed == expected, name
+
+
 def test_the_risk_page_shows_the_roles_offices(client, url_world):
     w = url_world
     models = {m.pk: key for key, m in w["rows"]["risk_models"].items()}
