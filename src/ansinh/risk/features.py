@@ -113,6 +113,24 @@ def _retired(sex, born, month: Month, table, cache: dict) -> bool:
     return cache[key] <= month
 
 
+ENTRY_COLUMNS = (
+    "id",
+    "kind",
+    "person_id",
+    "collector_id",
+    "months_overdue",
+    "method",
+    "group_rank",
+    "income",
+    "birth_date",
+    "period_start",
+    "deadline",
+    "start",
+    "paid_on",
+    "person__sex",
+)
+
+
 def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
     """The features of every entry of `run` as of its issue date, and the labels known on
     `as_of` (default: no labels)."""
@@ -120,7 +138,55 @@ def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
     t = issue_date(month)
     first = (month - LOOKBACK_MONTHS).first_day()
     year_ago = (month - 12).first_day()
-    entries = list(
+    entries = _entries(run, t)
+    out = RunRows(run=run)
+    if not entries:
+        return out
+    persons = CycleEntry.objects.filter(run=run).values("person_id")
+    table = current_table()
+    history = _History(
+        paid=_months_paid(persons, first, month, t),
+        late=_late_receipts(persons, first, t, table),
+        ahead=_paid_ahead_share(persons, t),
+        unpaid_before=_unpaid_lists_before(run, year_ago, month),
+        last_reason=_last_reasons(run, year_ago, month, t),
+        visited=_visited(run, t),
+    )
+    x = np.zeros((len(entries), len(FEATURES)))
+    y = np.full(len(entries), -1, dtype=int)
+    ends = []
+    reached: dict = {}
+    for i, entry in enumerate(entries):
+        entry = dict(zip(ENTRY_COLUMNS, entry, strict=True))
+        _fill(x[i], entry, history, month, t, first, table, reached)
+        end = horizon_end(month, entry["deadline"])
+        ends.append(end)
+        if as_of is not None and end <= as_of:
+            paid_on = entry["paid_on"]
+            y[i] = 0 if paid_on is not None and paid_on < end else 1
+        out.ids.append(entry["id"])
+        out.kinds.append(entry["kind"])
+        out.collectors.append(entry["collector_id"])
+    out.x, out.y, out.horizon_end = x, y, ends
+    return out
+
+
+@dataclass
+class _History:
+    """What the office knew of the run's people by its issue date, per person id."""
+
+    paid: dict  # months paid in the lookback window
+    late: dict  # (receipts paid after their deadline in the window, of them in 6 months)
+    ahead: dict  # share of the last year's receipts paid before their period began
+    unpaid_before: dict  # earlier unpaid lists of the office (12 months)
+    last_reason: dict  # the last reason reported for an earlier unpaid list
+    visited: set  # visited by an official (12 months)
+
+
+def _entries(run: CycleRun, t: date) -> list[tuple]:
+    """The run's entries (ENTRY_COLUMNS), with the first VSI payment on or after the issue
+    date (`paid_on`, the label's source)."""
+    return list(
         CycleEntry.objects.filter(run=run)
         .order_by("id")
         .annotate(
@@ -133,30 +199,13 @@ def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
                 .values("paid_on")[:1]
             ),
         )
-        .values_list(
-            "id",
-            "kind",
-            "person_id",
-            "collector_id",
-            "months_overdue",
-            "method",
-            "group_rank",
-            "income",
-            "birth_date",
-            "period_start",
-            "deadline",
-            "start",
-            "paid_on",
-            "person__sex",
-        )
+        .values_list(*ENTRY_COLUMNS)
     )
-    out = RunRows(run=run)
-    if not entries:
-        return out
-    persons = CycleEntry.objects.filter(run=run).values("person_id")
 
-    # Months paid (by the issue date) in the lookback window, per person.
-    paid = dict(
+
+def _months_paid(persons, first: date, month: Month, t: date) -> dict:
+    """Months paid (by the issue date) in the lookback window, per person."""
+    return dict(
         ContributionMonth.objects.filter(
             person_id__in=persons,
             month__gte=first,
@@ -168,9 +217,11 @@ def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
         .order_by()
         .values_list("person_id", "n")
     )
-    # Receipts paid after their period's deadline, in the window, per person.
-    table = current_table()
-    reached: dict = {}
+
+
+def _late_receipts(persons, first: date, t: date, table) -> dict:
+    """Receipts paid after their period's deadline, in the window and in the last 6 months,
+    per person."""
     offsets = deadline_offsets(table, t)
     deadline_after = Case(
         *[
@@ -181,13 +232,9 @@ def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
         default=AddMonths(F("from_month"), Value(1)),
     )
     recent = t - timedelta(days=183)
-    late = {}
-    for person_id, n, n6 in (
+    rows = (
         Receipt.objects.filter(
-            person_id__in=persons,
-            scheme=Scheme.VSI,
-            paid_on__gte=first,
-            paid_on__lt=t,
+            person_id__in=persons, scheme=Scheme.VSI, paid_on__gte=first, paid_on__lt=t
         )
         .annotate(late_from=deadline_after)
         .filter(paid_on__gte=F("late_from"))
@@ -195,13 +242,15 @@ def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
         .annotate(n=Count("id"), n6=Count("id", filter=Q(paid_on__gte=recent)))
         .order_by()
         .values_list("person_id", "n", "n6")
-    ):
-        late[person_id] = (n, n6)
-    # The share of the last year's receipts paid before their period began (the steady pay
-    # ahead; those who pay at the last minute are nearer to missing).
-    ahead = {
-        person_id: n_ahead / n
-        for person_id, n, n_ahead in Receipt.objects.filter(
+    )
+    return {person_id: (n, n6) for person_id, n, n6 in rows}
+
+
+def _paid_ahead_share(persons, t: date) -> dict:
+    """The share of the last year's receipts paid before their period began (the steady pay
+    ahead; those who pay at the last minute are nearer to missing)."""
+    rows = (
+        Receipt.objects.filter(
             person_id__in=persons,
             scheme=Scheme.VSI,
             paid_on__gte=t - timedelta(days=365),
@@ -211,18 +260,25 @@ def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
         .annotate(n=Count("id"), n_ahead=Count("id", filter=Q(paid_on__lt=F("from_month"))))
         .order_by()
         .values_list("person_id", "n", "n_ahead")
-    }
-    # Earlier unpaid lists of the office (the 12 months before), per person.
+    )
+    return {person_id: n_ahead / n for person_id, n, n_ahead in rows}
+
+
+def _unpaid_lists_before(run: CycleRun, year_ago: date, month: Month) -> dict:
+    """Earlier unpaid lists of the office (the 12 months before), per person."""
     earlier = CycleEntry.objects.filter(
         run__office_id=run.office_id,
         run__month__gte=year_ago,
         run__month__lt=month.first_day(),
         kind=ListKind.UNPAID,
     )
-    unpaid_before = dict(
+    return dict(
         earlier.values("person_id").annotate(n=Count("id")).order_by().values_list("person_id", "n")
     )
-    # The last reason reported (by the issue date) for an earlier unpaid list.
+
+
+def _last_reasons(run: CycleRun, year_ago: date, month: Month, t: date) -> dict:
+    """The last reason reported (by the issue date) for an earlier unpaid list, per person."""
     last_reason = {}
     for person_id, code in (
         NonPaymentReason.objects.filter(
@@ -235,8 +291,12 @@ def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
         .values_list("entry__person_id", "code")
     ):
         last_reason[person_id] = code
-    # Visits by an official made by the issue date (the 12 months before).
-    visited = set(
+    return last_reason
+
+
+def _visited(run: CycleRun, t: date) -> set:
+    """The persons an official visited by the issue date (the 12 months before)."""
+    return set(
         FollowUpVisit.objects.filter(
             entry__run__office_id=run.office_id,
             visited_on__isnull=False,
@@ -245,55 +305,36 @@ def run_features(run: CycleRun, as_of: date | None = None) -> RunRows:
         ).values_list("person_id", flat=True)
     )
 
-    x = np.zeros((len(entries), len(FEATURES)))
-    y = np.full(len(entries), -1, dtype=int)
-    ends = []
-    for i, (
-        pk,
-        kind,
-        person,
-        collector,
-        overdue,
-        method,
-        rank,
-        income,
-        born,
-        _period,
-        deadline,
-        start,
-        paid_on,
-        sex,
-    ) in enumerate(entries):
-        row = x[i]
-        row[INDEX["unpaid_list"]] = kind == ListKind.UNPAID
-        row[INDEX["months_overdue"]] = overdue
-        row[INDEX["mode_monthly"]] = method == "1"
-        row[INDEX["mode_3"]] = method == "3"
-        row[INDEX["mode_6"]] = method == "6"
-        row[INDEX["no_support"]] = rank == 0
-        row[INDEX["income_millions"]] = income / 1_000_000
-        row[INDEX["age"]] = (_months_between(born, t) / 12) if born else 45.0
-        row[INDEX["retirement_age"]] = _retired(sex, born, month, table, reached)
-        enrolled_from = max(start or first, first)
-        window = max(0, _months_between(enrolled_from, month.first_day()))
-        row[INDEX["tenure_years"]] = max(0, _months_between(start or t, t)) / 12
-        row[INDEX["gap_months_24"]] = max(0, window - paid.get(person, 0))
-        row[INDEX["late_payments_24"]], row[INDEX["late_payments_6"]] = late.get(person, (0, 0))
-        row[INDEX["paid_ahead_share_12"]] = ahead.get(person, 0.0)
-        row[INDEX["unpaid_lists_12"]] = unpaid_before.get(person, 0)
-        reason = last_reason.get(person)
-        if reason in REASON_GROUPS:
-            row[INDEX[REASON_GROUPS[reason]]] = 1
-        row[INDEX["visited_12"]] = person in visited
-        end = horizon_end(month, deadline)
-        ends.append(end)
-        if as_of is not None and end <= as_of:
-            y[i] = 0 if paid_on is not None and paid_on < end else 1
-        out.ids.append(pk)
-        out.kinds.append(kind)
-        out.collectors.append(collector)
-    out.x, out.y, out.horizon_end = x, y, ends
-    return out
+
+def _fill(row, entry: dict, history: _History, month: Month, t: date, first, table, reached):
+    """One entry's feature values, in FEATURES order."""
+    person, method, born, start = (
+        entry["person_id"],
+        entry["method"],
+        entry["birth_date"],
+        entry["start"],
+    )
+    row[INDEX["unpaid_list"]] = entry["kind"] == ListKind.UNPAID
+    row[INDEX["months_overdue"]] = entry["months_overdue"]
+    row[INDEX["mode_monthly"]] = method == "1"
+    row[INDEX["mode_3"]] = method == "3"
+    row[INDEX["mode_6"]] = method == "6"
+    row[INDEX["no_support"]] = entry["group_rank"] == 0
+    row[INDEX["income_millions"]] = entry["income"] / 1_000_000
+    row[INDEX["age"]] = (_months_between(born, t) / 12) if born else 45.0
+    row[INDEX["retirement_age"]] = _retired(entry["person__sex"], born, month, table, reached)
+    enrolled_from = max(start or first, first)
+    window = max(0, _months_between(enrolled_from, month.first_day()))
+    row[INDEX["tenure_years"]] = max(0, _months_between(start or t, t)) / 12
+    row[INDEX["gap_months_24"]] = max(0, window - history.paid.get(person, 0))
+    late = history.late.get(person, (0, 0))
+    row[INDEX["late_payments_24"]], row[INDEX["late_payments_6"]] = late
+    row[INDEX["paid_ahead_share_12"]] = history.ahead.get(person, 0.0)
+    row[INDEX["unpaid_lists_12"]] = history.unpaid_before.get(person, 0)
+    reason = history.last_reason.get(person)
+    if reason in REASON_GROUPS:
+        row[INDEX[REASON_GROUPS[reason]]] = 1
+    row[INDEX["visited_12"]] = person in history.visited
 
 
 def runs_of(office, *, until: date | None = None, months: int | None = None):
