@@ -338,21 +338,19 @@ def _plan(rng, this_month: date):
         yield pid, start, last, span, n, INCOMES[pid % len(INCOMES)], group, lag
 
 
-def _quotes(table, this_month: date, provinces: list[str]):
+def _quotes(table, this_month: date, own: list[str], other: str):
     """The amounts of every receipt the history can hold: by income, support group, the half
     year it is paid in, its months (1-12) and the province (only those with their own support
     rows differ; the others share the national figures)."""
     from ansinh.rules.vsi import vsi_quote
 
-    own = sorted({r.province for r in table.rows if r.province} & set(provinces))
-    other = next((p for p in provinces if p not in own), None)
     start = add_months(this_month, -SCALE.history_months - 6)
     halves = []
     d = date(start.year, 1 if start.month < 7 else 7, 1)
     while d <= this_month:
         halves.append(d)
         d = add_months(d, 6)
-    for province in [*own, *([other] if other else [])]:
+    for province in [*own, other]:
         for income in INCOMES:
             for group in ["other", *GROUPS]:
                 for half in halves:
@@ -397,12 +395,13 @@ def _vsi_history(rng):
         _plan(rng, this_month),
     )
     table = current_table()
+    own = sorted(table.provinces() & set(provinces))  # quoted apart; the others as `other`
+    other = next(p for p in provinces if p not in own)
     _copy(
         "bench_quote",
         ["province", "income", "grp", "half", "k", "gross", "support", "amount"],
-        _quotes(table, this_month, provinces),
+        _quotes(table, this_month, own, other),
     )
-    own = sorted({r.province for r in table.rows if r.province})
     _sql(
         "INSERT INTO enrolment_vsienrolment (id, person_id, start_month, income, method, "
         "lump_years, status, stop_reason, status_since, paid_through, created_at, updated_at) "
@@ -441,7 +440,7 @@ def _vsi_history(rng):
             "seq": sequence,
             "this": this_month,
             "own": own,
-            "other": next(p for p in provinces if p not in own),
+            "other": other,
         },
     )
     print(f"VSI receipts: {receipts:,} in {time.perf_counter() - t:.0f} s")

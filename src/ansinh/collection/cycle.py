@@ -453,7 +453,7 @@ class _Quoter:
         self.table = current_table()
         self.historical = historical
         self._pairs = None
-        self._own = {r.province for r in self.table.rows if r.province}
+        self._own = self.table.provinces()
         self._quotes: dict = {}
 
     def pairs(self) -> list[tuple[int, str]]:

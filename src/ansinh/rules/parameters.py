@@ -336,6 +336,10 @@ class ParameterTable:
     def keys(self) -> set[str]:
         return {k for k, _ in self._by_key}
 
+    def provinces(self) -> frozenset[str]:
+        """The provinces with rows of their own (elsewhere the national rows apply)."""
+        return frozenset(prov for _k, prov in self._by_key if prov)
+
     def history(self, key: str, province: str | None = None) -> list[Param]:
         """Rows of ``key`` ordered by valid_from (national, or the given province's)."""
         return list(self._by_key.get((key, province), ()))

@@ -4,6 +4,8 @@ Django's LocaleMiddleware would follow the browser's Accept-Language, so an offi
 with an English browser would show English pages; offices expect Vietnamese by default.
 """
 
+import time
+
 from django.conf import settings
 from django.utils import translation
 
@@ -86,8 +88,6 @@ class SessionRefreshMiddleware:
         self.every = getattr(settings, "SESSION_REFRESH_SECONDS", 300)
 
     def __call__(self, request):
-        import time
-
         response = self.get_response(request)
         session = getattr(request, "session", None)
         if session is not None and not session.is_empty():
