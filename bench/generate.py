@@ -51,14 +51,15 @@ def main(force: bool = False, vsi_only: bool = False) -> None:
     from ansinh.registry.models import Person
 
     if VsiEnrolment.objects.count() == VSI and not force and not vsi_only:
-        print(f"{SCALE.database} already has {Person.objects.count():,} persons: nothing to do")
+        print(f"{SCALE.database} already has {Person.objects.count():,} persons")
+        _figures_summary()
         return
     started = time.perf_counter()
     rng = random.Random(SEED)
     vsi_tables = (
         "enrolment_contributionmonth, enrolment_receipt, enrolment_vsienrolment, "
         "collection_cycleentry, collection_cyclelist, collection_cyclequote, "
-        "collection_cyclerun, collection_importrow, collection_receiptimport"
+        "collection_cyclerun, collection_importrow, collection_receiptimport, reports_communemonth"
     )
     if not force and Person.objects.count() == HI + VSI:
         print("persons and HI members already there: generating the VSI history only")
@@ -82,6 +83,28 @@ def main(force: bool = False, vsi_only: bool = False) -> None:
     with connection.cursor() as c:
         c.execute("ANALYZE")
     print(f"generated in {time.perf_counter() - started:.0f} s")
+    _figures_summary()
+
+
+def _figures_summary() -> None:
+    """The figures summary as a server's nightly `figures refresh` leaves it (decision 0013),
+    this month and the 13 before: the pages read it and refresh its open months; they do not
+    build a year of it. Months already there are kept."""
+    from datetime import date
+
+    from ansinh.reports.figures import refresh
+    from ansinh.reports.models import CommuneMonth
+    from ansinh.rules.months import Month
+
+    this = Month.of(date.today())
+    kept = set(CommuneMonth.objects.values_list("month", flat=True).distinct())
+    missing = [m.first_day() for m in (this - i for i in range(13, -1, -1))]
+    missing = [m for m in missing if m not in kept]
+    t = time.perf_counter()
+    for month in missing:
+        refresh(month)
+    if missing:
+        print(f"figures summary, {len(missing)} months: {time.perf_counter() - t:.0f} s")
 
 
 def _frame(rng):

@@ -37,29 +37,34 @@ CYCLE_S = 10 if SCALE.name == "province" else 60
 
 
 def part_bare() -> dict:
-    """The bare SQL: the same SELECTs (one per list kind and province), every row fetched."""
+    """The bare SQL: the same SELECTs (one per list kind and group of offices priced alike),
+    every row fetched."""
     setup_django()
     from django.db import connection
 
     from ansinh.accounts.scope import office_communes
     from ansinh.collection.choices import ListKind
-    from ansinh.collection.cycle import issue_date, province_rows
+    from ansinh.collection.cycle import issue_date, list_rows, priced_alike
+    from ansinh.parameters.table import current_table
     from ansinh.places.models import Office
     from ansinh.rules.months import Month
 
     month = Month.of(__import__("datetime").date.today())
-    by_province: dict[str, dict] = {}
-    for i, office in enumerate(Office.objects.filter(code__startswith="BENCH").order_by("pk")):
-        commune_run = by_province.setdefault(office.province_id, {})
-        for commune in office_communes(office, issue_date(month)):
-            commune_run.setdefault(commune, i + 1)
+    offices = list(Office.objects.filter(code__startswith="BENCH").order_by("pk"))
+    groups = []
+    for province, group in priced_alike(offices, current_table()):
+        commune_run: dict[str, int] = {}
+        for office in group:
+            for commune in office_communes(office, issue_date(month)):
+                commune_run.setdefault(commune, office.pk)
+        groups.append((province, commune_run))
     t = time.perf_counter()
     rows = 0
     with connection.cursor() as c:
         c.execute("SET jit = off")  # as the cycle's reader does: compiling costs more than it saves
-        for province, commune_run in by_province.items():
+        for province, commune_run in groups:
             for kind in (ListKind.DUE, ListKind.UNPAID):
-                qs = province_rows(commune_run, province, month, kind)
+                qs = list_rows(commune_run, province, month, kind)
                 sql, params = qs.query.sql_with_params()
                 c.execute(sql, params)
                 rows += len(c.fetchall())

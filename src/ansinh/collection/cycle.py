@@ -104,7 +104,7 @@ class CycleResult:
 def enrolment_rows(office, month: Month, kind: str, *, historical: bool = False, table=None):
     """The queryset that selects one office's list rows (as `x_<column>` aliases)."""
     communes = office_communes(office, issue_date(month))
-    return province_rows(
+    return list_rows(
         {c: 0 for c in communes},
         office.province_id,
         month,
@@ -114,7 +114,7 @@ def enrolment_rows(office, month: Month, kind: str, *, historical: bool = False,
     )
 
 
-def province_rows(
+def list_rows(
     commune_run: dict,
     province: str,
     month: Month,
@@ -123,8 +123,9 @@ def province_rows(
     historical: bool = False,
     table=None,
 ):
-    """The queryset that selects one list kind's rows for several offices of one province at
-    once (as `x_<column>` aliases; `x_run` from the commune -> run map), set-based.
+    """The queryset that selects one list kind's rows for several offices priced alike at
+    once (`priced_alike`, quoted for `province`; as `x_<column>` aliases; `x_run` from the
+    commune -> run map), set-based.
 
     `historical` reads paid_through as of the cycle date from the contribution months (for
     issuing past cycles in the demo); otherwise the enrolment's own indexed paid_through.
@@ -305,7 +306,8 @@ def issue_cycle(office, month: Month, user=None, *, historical: bool = False) ->
 
 def issue_cycles(offices, month: Month, user=None, *, historical: bool = False):
     """Issue the cycle of `month` for several offices; one statement per list kind for all
-    the offices of a province. Offices already issued keep their run (idempotent)."""
+    the offices priced alike (`priced_alike`: every province without parameter rows of its
+    own together). Offices already issued keep their run (idempotent)."""
     results, todo = [], []
     for office in offices:
         existing = CycleRun.objects.filter(office=office, month=month.first_day()).first()
@@ -315,11 +317,8 @@ def issue_cycles(offices, month: Month, user=None, *, historical: bool = False):
             todo.append(office)
     # Streamed between two connections when the caller's data is committed (decision 0016).
     stream = can_stream(connection)
-    by_province = defaultdict(list)
-    for office in todo:
-        by_province[office.province_id].append(office)
     quoter = _Quoter(historical)  # one per call: the provinces share their quotes
-    for province, group in by_province.items():
+    for province, group in priced_alike(todo, quoter.table):
         try:
             results += _issue_group(group, province, month, user, historical, stream, quoter)
         except IntegrityError:  # issued at the same moment by someone else, or another fault
@@ -336,6 +335,19 @@ def issue_cycles(offices, month: Month, user=None, *, historical: bool = False):
         transaction.on_commit(lambda: cycle_issued.send(sender=CycleRun, run_ids=created))
     order = {o.pk: i for i, o in enumerate(offices)}
     return sorted(results, key=lambda r: order.get(r.run.office_id, 0))
+
+
+def priced_alike(offices, table) -> list[tuple[str, list]]:
+    """The offices in groups whose lists are priced by the same parameters, each with a
+    province to price them for: a province with rows of its own in the parameters table is
+    a group, and every other province is priced with the national figures, so all of them
+    are one group (national scale: one scan of the enrolments per list kind, not one per
+    province; decision 0025)."""
+    own = table.provinces()
+    groups: dict[str | None, list] = defaultdict(list)
+    for office in offices:
+        groups[office.province_id if office.province_id in own else None].append(office)
+    return [(key or group[0].province_id, group) for key, group in groups.items()]
 
 
 @transaction.atomic
@@ -358,9 +370,7 @@ def _issue_group(
     if commune_run:
         selects = []
         for kind, quotes in _prequote(runs[0], month, quoter, province).items():
-            qs = province_rows(
-                commune_run, province, month, kind, historical=historical, table=table
-            )
+            qs = list_rows(commune_run, province, month, kind, historical=historical, table=table)
             selects.append(_list_select(qs, kind, runs[0].pk, _quote_day(month, kind), quotes))
         _insert_entries(selects, stream)
         _cap_support(runs, month, table, province, historical)
