@@ -1,15 +1,19 @@
 """Page response times at a bench scale: search, a participant's page, the office dashboard
 and the collector's phone list.
 
-Serves the project with gunicorn (4 sync workers, like a production install on this
-2-core machine) on the bench database. First one user asks for each page alone, one request
-after another: the single-request time, the machine's own speed. Then 20 virtual users log
-in, 15 officials of the first office who search, open a participant's page and open the
-dashboard, and 5 of its collectors who open their phone list (this month's cycle is issued
-for the office first, and undone after), each with a short think time between requests (as
-people at desks and in the field do). Prints the p50 and p95 of each page beside the 300 ms
-target and beside the single request; a second, closed-loop run with no think time shows how
-far the server is from saturation.
+Serves the project as a server runs it (README, "A server serves ..."): gunicorn (4 sync
+workers, like a production install on this 2-core machine) with the database task backend
+and `manage.py db_worker` beside it, which refreshes stale figures outside the requests
+(decision 0026), on the bench database. The figures the office's dashboard reads are stored
+first, as the nightly `figures refresh` would have stored them. First one user asks for each
+page alone, one request after another: the single-request time, the machine's own speed.
+Then 20 virtual users log in, 15 officials of the first office who search, open a
+participant's page and open the dashboard, and 5 of its collectors who open their phone list
+(this month's cycle is issued for the office first, and undone after), each with a short
+think time between requests (as people at desks and in the field do). Prints the p50 and
+p95 of each page beside the 300 ms target and beside the single request; a second,
+closed-loop run with no think time shows how far the server is from saturation; then how
+many figures refreshes the worker was asked for and ran during the loads.
 
 Run: `python bench/web.py` (after `python bench/generate.py`), or as part of `make bench`.
 """
@@ -75,6 +79,7 @@ def prepare() -> tuple[list[tuple[str, str]], list[int]]:
         user.set_password(PASSWORD)
         user.save()
         users.append((user.username, "collector" if collector else "official"))
+    _store_dashboard_figures(office, users)
     communes = office_communes(office)
     ids = list(
         Person.objects.filter(commune_id__in=communes, vsi_enrolments__isnull=False)
@@ -82,6 +87,42 @@ def prepare() -> tuple[list[tuple[str, str]], list[int]]:
         .values_list("pk", flat=True)[:500]
     )
     return users, ids
+
+
+def _store_dashboard_figures(office, users) -> None:
+    """The months the office's dashboard reads, stored (the nightly refresh's state)."""
+    from datetime import date
+
+    from ansinh.accounts.models import User
+    from ansinh.reports.queries import office_figures
+
+    official = User.objects.get(username=next(name for name, role in users if role == "official"))
+    started = time.perf_counter()
+    office_figures(official, office, date.today())
+    print(f"  dashboard figures stored in {time.perf_counter() - started:.1f} s")
+
+
+REFRESH_TASK = "ansinh.reports.tasks.refresh_figures_task"
+
+
+def background_refreshes(since) -> str:
+    """The figures refreshes asked for since `since`: how many, and how the worker ran them."""
+    from collections import Counter
+
+    from django_tasks_db.models import DBTaskResult
+
+    tasks = list(DBTaskResult.objects.filter(task_path=REFRESH_TASK, enqueued_at__gte=since))
+    statuses = Counter(t.status for t in tasks)
+    took = sorted(
+        (t.finished_at - t.started_at).total_seconds()
+        for t in tasks
+        if t.started_at and t.finished_at
+    )
+    stored = sum(t.return_value or 0 for t in tasks if t.status == "SUCCESSFUL")
+    return (
+        f"{len(tasks)} asked ({', '.join(f'{n} {s.lower()}' for s, n in sorted(statuses.items()))})"
+        f", {stored} rows stored, each {_runs(took, '.1f')} s"
+    )
 
 
 def finish() -> None:
@@ -216,23 +257,21 @@ def main(runs: int = 1):
         "ANSINH_DEBUG": "0",
         "ANSINH_HTTPS": "0",  # plain HTTP on the loopback, as on an office's LAN
         "PYTHONPATH": str(ROOT / "src"),
+        # As a server runs (README): stale figures refreshed by the worker, not in a request.
+        "ANSINH_TASK_BACKEND": "django_tasks_db.DatabaseBackend",
     }
+    gunicorn = ["-m", "gunicorn", "ansinh.wsgi", "-w", "4", "-b", f"127.0.0.1:{PORT}"]
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "ansinh.wsgi",
-            "-w",
-            "4",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-        ],
+        [sys.executable, *gunicorn, "--log-level", "warning"], cwd=ROOT, env=env
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--verbosity", "0"],
         cwd=ROOT,
         env=env,
     )
+    from django.utils import timezone
+
+    started = timezone.now()
     try:
         for _ in range(100):
             try:
@@ -243,7 +282,7 @@ def main(runs: int = 1):
         run_load(users[:2] + users[-1:], ids, think=False)  # warm the workers
         print(
             f"\nPages, {USERS} concurrent users ({USERS - COLLECTORS} officials, {COLLECTORS} "
-            f"collectors), gunicorn 4 workers, {runs} run(s) (target p95 < 300 ms)"
+            f"collectors), gunicorn 4 workers and a db_worker, {runs} run(s) (target p95 < 300 ms)"
         )
         single = [single_requests(users, ids) for _ in range(runs)]
         for think, label in ((True, "with 0.5-1.5 s think time"), (False, "closed loop, no think")):
@@ -265,9 +304,12 @@ def main(runs: int = 1):
                     f"  p95/single {_runs(slower, '.1f')}x"
                     f"  {ok}"
                 )
+        print(f"  figures refreshed in the background (db_worker): {background_refreshes(started)}")
     finally:
-        server.terminate()
-        server.wait()
+        for process in (server, worker):
+            process.terminate()
+        for process in (server, worker):
+            process.wait()
         finish()
 
 

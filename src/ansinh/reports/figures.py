@@ -13,17 +13,29 @@ change until the month after it has closed (late payments for it are recorded th
 refreshed after that is settled. Changes to the past later than that (a lump sum for
 missing years, a card stopped, a person moving commune) are picked up by the nightly
 `manage.py figures refresh` and the monthly cycle.
+
+Stale while revalidate (decision 0026): a request never waits for the refresh of rows that
+exist. It reads them as they are and asks for a refresh of their month (for its communes)
+as a background task (`reports.tasks.refresh_figures_task`), once per process and fresh
+window (a cache key); the task skips a month refreshed since it was asked. With the database
+task backend (a server) the task runs in `manage.py db_worker` and the page says how old its
+figures are; with the immediate backend (the default: a laptop, the tests) the task runs at
+once, inside the request, as before. Rows that are missing have nothing to show yet: they
+are computed inside the request, as before (the nightly refresh and the cycle make that rare).
 """
 
 from __future__ import annotations
 
 import calendar
+import hashlib
+import logging
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -44,6 +56,7 @@ from ansinh.targets.queries import counting_months, metric_count
 from .models import CommuneMonth
 
 COMMUNE = "person__commune_id"
+log = logging.getLogger(__name__)
 
 
 def fresh_seconds() -> int:
@@ -230,40 +243,115 @@ def is_fresh(row_month: date, refreshed_at: datetime, now: datetime | None = Non
     return timezone.localtime(refreshed_at).date() >= settled_from
 
 
+def _read(communes: list[str] | None, months: list[date]) -> dict:
+    qs = CommuneMonth.objects.filter(month__in=months)
+    if communes is not None:
+        qs = qs.filter(commune_id__in=communes)
+    return {(r.commune_id, r.month): r for r in qs}
+
+
+def _is_complete(rows: dict, communes: list[str] | None, month: date) -> bool:
+    found = sum(1 for _c, m in rows if m == month)
+    return found > 0 if communes is None else found >= len(communes)
+
+
+def _compute_missing(month: date, communes: list[str] | None) -> None:
+    """Store a month whose rows are missing, inside the request (there is nothing to show
+    without them); after another request's refresh of the month if one is running."""
+    with transaction.atomic():
+        if not _lock(month, wait=False):
+            _lock(month, wait=True)
+            if _is_complete(_read(communes, [month]), communes, month):
+                return  # the other request stored them
+        _store(month, communes, compute(month, communes))
+
+
+def _refresh_key(month: date, communes: list[str] | None) -> str:
+    area = "*" if communes is None else ",".join(communes)
+    digest = hashlib.sha1(f"{month:%Y-%m}:{area}".encode()).hexdigest()
+    return f"ansinh.figures.refresh-asked:{digest}"
+
+
+def _runs_in_process(task) -> bool:
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    return isinstance(task.get_backend(), ImmediateBackend)
+
+
+def ask_refresh(month: date, communes: list[str] | None) -> bool:
+    """Start a refresh of a stale month (these communes) outside the request, unless this
+    process asked for it within the fresh window; True when it has already run (the
+    immediate task backend runs it here and now)."""
+    from django_tasks import TaskResultStatus
+
+    from .tasks import refresh_figures_task
+
+    communes = None if communes is None else sorted(set(communes))
+    key = _refresh_key(month, communes)
+    if not cache.add(key, True, timeout=fresh_seconds()):
+        return False
+    # Run here (the immediate backend: inside the request), it does not wait for another
+    # process's refresh of the month: the request serves the rows it has, as before.
+    wait = not _runs_in_process(refresh_figures_task)
+    try:
+        result = refresh_figures_task.enqueue(
+            month.isoformat(), communes, timezone.now().isoformat(), wait
+        )
+    except Exception:
+        cache.delete(key)  # the next request asks again
+        raise
+    if result.status == TaskResultStatus.FAILED:
+        cache.delete(key)
+        log.error("figures refresh of %s failed: %s", month, result.errors[-1].traceback)
+    return result.is_finished
+
+
+def refresh_unless_since(
+    month: date, communes: list[str] | None, asked_at: datetime, wait: bool = True
+) -> int:
+    """The background refresh: recompute the month's rows (these communes) unless they were
+    all refreshed after `asked_at` (another task or request did it meanwhile), or, without
+    `wait`, another refresh of the month is running. The number of rows stored."""
+    first = month_of(month)
+    communes = None if communes is None else sorted(set(communes))
+    with transaction.atomic():
+        if not _lock(first, wait=wait):
+            return 0
+        rows = _read(communes, [first])
+        if _is_complete(rows, communes, first) and all(
+            r.refreshed_at >= asked_at for r in rows.values()
+        ):
+            return 0
+        return _store(first, communes, compute(first, communes))
+
+
 def ensure(communes: list[str] | None, months: Iterable[date]) -> dict:
-    """The stored rows {(commune, month): CommuneMonth} for these communes and months,
-    refreshing (for these communes only) the months that are missing or stale."""
+    """The stored rows {(commune, month): CommuneMonth} for these communes and months:
+    the missing months computed now, the stale ones served as they are and refreshed in the
+    background (`ask_refresh`; at once with the immediate task backend)."""
     months = sorted({month_of(m) for m in months})
     if not months or communes is not None and not communes:
         return {}
-
-    def read(ms):
-        qs = CommuneMonth.objects.filter(month__in=ms)
-        if communes is not None:
-            qs = qs.filter(commune_id__in=communes)
-        return {(r.commune_id, r.month): r for r in qs}
-
-    rows = read(months)
+    rows = _read(communes, months)
     now = timezone.now()
-    todo = []
+    reread = []
     for m in months:
-        found = [r for (c, mm), r in rows.items() if mm == m]
-        missing = not found if communes is None else len(found) < len(communes)
-        stale = any(not is_fresh(m, r.refreshed_at, now) for r in found)
-        if missing or stale:
-            todo.append((m, missing))
-    for m, missing in todo:
-        with transaction.atomic():
-            # Another request refreshing the month: use its rows (stale by seconds) if there
-            # are any, or wait for it when there are none.
-            if not _lock(m, wait=False):
-                if not missing:
-                    continue
-                _lock(m, wait=True)
-            _store(m, communes, compute(m, communes))
-    if todo:
-        rows.update(read([m for m, _missing in todo]))
+        if not _is_complete(rows, communes, m):
+            _compute_missing(m, communes)
+            reread.append(m)
+        elif any(not is_fresh(m, r.refreshed_at, now) for (_c, mm), r in rows.items() if mm == m):
+            if ask_refresh(m, communes):
+                reread.append(m)
+    if reread:
+        rows.update(_read(communes, reread))
     return rows
+
+
+def stale_since(rows: Iterable[CommuneMonth], now: datetime | None = None) -> datetime | None:
+    """When the oldest of these rows that is not fresh was refreshed; None if all are."""
+    now = now or timezone.now()
+    stale = [r.refreshed_at for r in rows if not is_fresh(r.month, r.refreshed_at, now)]
+    return min(stale) if stale else None
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -279,6 +367,7 @@ class SummaryCounts:
         scope = scope_for(user)
         self.area = None if communes is None else sorted(set(communes))
         self.live = scope.nothing or scope.restricted_to_collection
+        self.as_of = None  # counted live: as of now
         if self.live:
             return
         if scope.communes is not None:
@@ -287,6 +376,8 @@ class SummaryCounts:
             )
         self.today = date.today()
         self.rows = ensure(self.area, [month_of(d) for d in dates])
+        #: When the figures read were computed, if they are not fresh (being refreshed).
+        self.as_of = stale_since(self.rows.values())
 
     def _value(self, row, metric, on):
         if metric == Metric.VSI:

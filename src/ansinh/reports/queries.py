@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q
@@ -124,6 +124,8 @@ class OfficeFigures:
     #: Today's other count, the home page's: enrolments active (not suspended); None for a
     #: date in another month (the registry keeps no status history to count it then).
     vsi_active: int | None = None
+    #: When the figures were computed, if they are not fresh and being refreshed (0026).
+    as_of: datetime | None = None
 
     @property
     def population(self):
@@ -329,6 +331,7 @@ def office_figures(user, office, on: date, baseline: date | None = None, series=
         leaders=leaderboard(user, office, y, q)[:10],
         quarter=(y, q),
         vsi_months=counting_months(on),
+        as_of=counter.as_of,
     )
     if on.replace(day=1) == date.today().replace(day=1):
         figures.vsi_active = (

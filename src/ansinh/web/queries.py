@@ -29,6 +29,7 @@ def live_home_figures(user, today: date) -> dict:
         .filter(status=HiStatus.ACTIVE, card_to__gte=today)
         .count(),
         "receipts_month": Receipt.objects.restrict(user).filter(paid_on__gte=month_start).count(),
+        "as_of": None,  # counted now
     }
 
 
@@ -47,4 +48,5 @@ def home_figures(user, today: date) -> dict:
         "vsi_suspended": counter.now("vsi_suspended"),
         "hi_active": counter.now("hi_active"),
         "receipts_month": counter.now("receipts"),
+        "as_of": counter.as_of,  # when the summary's rows are stale (being refreshed)
     }

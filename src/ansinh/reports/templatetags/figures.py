@@ -31,3 +31,16 @@ def bar(value, cap=100):
         return max(0, min(int(cap), int(Decimal(value))))
     except (TypeError, ValueError, ArithmeticError):
         return 0
+
+
+@register.filter
+def clock(value):
+    """A moment as an office writes it: 14:05 today, 14:05 02/12/2026 another day (local time)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{local:%H:%M}" if local.date() == date.today() else f"{local:%H:%M %d/%m/%Y}"

@@ -1,0 +1,20 @@
+"""Background work of the reports app (django-tasks, like collection.tasks): with the default
+ImmediateBackend it runs in-process, at once; with the database backend
+(ANSINH_TASK_BACKEND=django_tasks_db.DatabaseBackend), in `manage.py db_worker`."""
+
+from datetime import date, datetime
+
+from django_tasks import task
+
+
+@task()
+def refresh_figures_task(
+    month: str, communes: list[str] | None, asked_at: str, wait: bool = True
+) -> int:
+    """Refresh a stale month of the figures summary (decision 0026); the number of rows
+    stored, 0 when they were refreshed after `asked_at` already."""
+    from .figures import refresh_unless_since
+
+    return refresh_unless_since(
+        date.fromisoformat(month), communes, datetime.fromisoformat(asked_at), wait
+    )

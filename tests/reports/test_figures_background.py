@@ -1,0 +1,158 @@
+"""Stale while revalidate (decision 0026): a request serves the stored rows of a stale month
+as they are and asks for one background refresh of it; missing rows are still computed in
+the request; with the immediate task backend (the default) the refresh runs at once.
+
+The dummy task backend keeps what was enqueued without running it: the tests run it when
+they choose, as `manage.py db_worker` would after the page has been served."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from ansinh.common.text import add_months
+from ansinh.reports import figures
+from ansinh.reports.models import CommuneMonth
+from ansinh.targets.choices import Metric
+from ansinh.targets.queries import metric_count
+from tests.factories import HOA_LONG
+from tests.growth_helpers import paying_participant
+
+pytestmark = pytest.mark.django_db
+TODAY = date.today()
+THIS = TODAY.replace(day=1)
+REFRESH_TASK = "ansinh.reports.tasks.refresh_figures_task"
+
+
+@pytest.fixture
+def queued(settings):
+    """Tasks enqueued but not run (the database backend before its worker picks them up)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    default_task_backend.clear()
+    return default_task_backend
+
+
+def refreshes(backend) -> list:
+    return [r for r in backend.results if r.task.module_path == REFRESH_TASK]
+
+
+def run_queued(backend) -> None:
+    """What the worker does: run each enqueued task."""
+    for result in list(backend.results):
+        result.task.call(*result.args, **result.kwargs)
+    backend.clear()
+
+
+def age_rows(**delta) -> None:
+    CommuneMonth.objects.update(refreshed_at=timezone.now() - timedelta(**delta))
+
+
+def dashboard_vsi(client) -> tuple[int, bool]:
+    """The dashboard's VSI count and whether it says its figures are being updated."""
+    response = client.get("/dashboard/")
+    assert response.status_code == 200
+    return response.context["f"].vsi.count, b'data-testid="figures-as-of"' in response.content
+
+
+def test_stale_rows_are_served_and_refreshed_once_in_the_background(client, office, users, queued):
+    client.force_login(users["manager"])
+    paying_participant(office, users["official"], "Cũ", start=add_months(THIS, -2), months=3)
+    assert dashboard_vsi(client) == (1, False)  # missing rows computed in the request
+    assert refreshes(queued) == []
+    paying_participant(office, users["official"], "Mới", start=THIS, months=1)
+    age_rows(minutes=10)
+    # Served as stored, saying so, however many requests see the month stale ...
+    assert dashboard_vsi(client) == (1, True)
+    assert dashboard_vsi(client) == (1, True)
+    # ... and one refresh asked for each month that may still change (this one, the last).
+    asked = sorted(r.args[0] for r in refreshes(queued))
+    assert asked == [add_months(THIS, -1).isoformat(), THIS.isoformat()]
+    run_queued(queued)
+    assert dashboard_vsi(client) == (2, False)
+    want = metric_count(users["manager"], Metric.VSI, TODAY, communes=[HOA_LONG])
+    assert (
+        figures.SummaryCounts(users["manager"], [HOA_LONG], [TODAY]).count(Metric.VSI, TODAY)
+        == want
+    )
+
+
+def test_the_home_page_says_how_old_its_figures_are(client, office, users, queued):
+    """Vietnamese first (no language cookie), English on the switch (the `client` fixture)."""
+    from django.test import Client
+    from django.utils import translation
+
+    vietnamese = Client()
+    vietnamese.force_login(users["manager"])
+    client.force_login(users["manager"])
+    paying_participant(office, users["official"], "Cũ", start=THIS, months=1)
+    client.get("/")
+    age_rows(minutes=10)
+    stored = figures.stale_since(CommuneMonth.objects.filter(month=THIS))
+    shown = f"{timezone.localtime(stored):%H:%M}"
+    with translation.override("vi"):
+        assert f"Số liệu lúc {shown}" in vietnamese.get("/").content.decode()
+    assert f"Figures as of {shown}" in client.get("/").content.decode()
+    assert len(refreshes(queued)) == 1
+    run_queued(queued)
+    assert 'data-testid="figures-as-of"' not in client.get("/").content.decode()
+
+
+def test_missing_rows_are_computed_in_the_request(office, users, queued):
+    paying_participant(office, users["official"], "Cũ", start=THIS, months=1)
+    counter = figures.SummaryCounts(users["manager"], [HOA_LONG], [TODAY])
+    assert counter.count(Metric.VSI, TODAY) == 1
+    assert counter.as_of is None
+    assert refreshes(queued) == []
+
+
+def test_a_refresh_asked_again_after_the_window_is_asked_again(office, users, queued, settings):
+    settings.FIGURES_FRESH_SECONDS = 60
+    figures.SummaryCounts(users["manager"], [HOA_LONG], [TODAY])
+    age_rows(minutes=10)
+    figures.SummaryCounts(users["manager"], [HOA_LONG], [TODAY])
+    figures.SummaryCounts(users["manager"], [HOA_LONG], [TODAY])
+    assert len(refreshes(queued)) == 1
+    from django.core.cache import cache
+
+    cache.clear()  # the window over (the key's timeout is the fresh window)
+    figures.SummaryCounts(users["manager"], [HOA_LONG], [TODAY])
+    assert len(refreshes(queued)) == 2
+
+
+def test_the_task_skips_a_month_refreshed_since_it_was_asked(office, users):
+    paying_participant(office, users["official"], "Cũ", start=THIS, months=1)
+    figures.refresh(THIS, [HOA_LONG])
+    asked = timezone.now() - timedelta(seconds=5)
+    assert figures.refresh_unless_since(THIS, [HOA_LONG], asked) == 0
+    age_rows(minutes=10)
+    assert figures.refresh_unless_since(THIS, [HOA_LONG], asked) == 1
+    assert CommuneMonth.objects.get(commune=HOA_LONG, month=THIS).refreshed_at > asked
+
+
+def test_with_the_immediate_backend_a_stale_month_is_refreshed_in_the_request(office, users):
+    figures.SummaryCounts(users["manager"], [HOA_LONG], [TODAY])
+    paying_participant(office, users["official"], "Mới", start=THIS, months=1)
+    age_rows(minutes=10)
+    counter = figures.SummaryCounts(users["manager"], [HOA_LONG], [TODAY])
+    assert counter.count(Metric.VSI, TODAY) == 1
+    assert counter.as_of is None
+
+
+def test_a_failed_refresh_serves_the_stored_rows_and_is_asked_again(
+    office, users, monkeypatch, caplog
+):
+    figures.SummaryCounts(users["manager"], [HOA_LONG], [TODAY])
+    age_rows(minutes=10)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(figures, "compute", broken)
+    counter = figures.SummaryCounts(users["manager"], [HOA_LONG], [TODAY])
+    assert counter.count(Metric.VSI, TODAY) == 0  # the stored rows
+    assert counter.as_of is not None
+    assert "database gone" in caplog.text
+    monkeypatch.undo()
+    assert figures.SummaryCounts(users["manager"], [HOA_LONG], [TODAY]).as_of is None
