@@ -28,9 +28,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Nothing cached by one test (e.g. the dashboard's on-time rate) is read by the next."""
+def _empty_cache(settings):
+    """Nothing cached by one test (e.g. the dashboard's on-time rate) is read by the next; the
+    figures' cache shared between processes (a directory) is the per-process one in tests, so
+    parallel test processes do not share it."""
     from django.core.cache import cache
+
+    settings.FIGURES_CACHE = "default"
 
     cache.clear()
     yield

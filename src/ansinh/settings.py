@@ -180,11 +180,18 @@ LOOKUP_LIMIT_PER_IDENTITY = (
     int(os.environ.get("ANSINH_LOOKUP_CODE_WINDOW", "3600")),
 )
 LOOKUP_CACHE = "lookups"
+#: Figures kept for every process of the server and its task worker (the dashboard's on-time
+#: share, refreshed by the worker: decision 0026); the tests use "default".
+FIGURES_CACHE = "figures"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "lookups": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / "lookups"),
+    },
+    "figures": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "figures"),
     },
 }
 #: The public address QR codes point to (e.g. https://ansinh.bhxh-dongthap.vn); empty: the

@@ -156,3 +156,34 @@ def test_a_failed_refresh_serves_the_stored_rows_and_is_asked_again(
     assert "database gone" in caplog.text
     monkeypatch.undo()
     assert figures.SummaryCounts(users["manager"], [HOA_LONG], [TODAY]).as_of is None
+
+
+def test_the_on_time_share_is_served_kept_and_refreshed_once(users, queued, monkeypatch):
+    """The dashboard's on-time share: computed when nothing is kept, then served as kept
+    while one task recomputes it after the fresh window."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    from ansinh.reports import queries
+    from ansinh.rules.months import Month
+
+    computed = []
+
+    def rows(user, month):
+        computed.append(month)
+        return [{"commune_id": HOA_LONG, "due": 10, "paid": len(computed)}]
+
+    monkeypatch.setattr(queries, "on_time_rows", rows)
+    manager, month = users["manager"], Month.of(add_months(THIS, -1))
+    assert queries._cached_on_time(manager, month)[0]["paid"] == 1
+    assert queries._cached_on_time(manager, month)[0]["paid"] == 1
+    assert len(computed) == 1 and queued.results == []
+    store, key = caches[settings.FIGURES_CACHE], queries._on_time_key(manager, month)
+    computed_at, kept = store.get(key)
+    store.set(key, (computed_at - 600, kept))
+    assert queries._cached_on_time(manager, month)[0]["paid"] == 1  # as kept ...
+    assert queries._cached_on_time(manager, month)[0]["paid"] == 1
+    assert [r.args for r in queued.results] == [[manager.pk, str(month)]]  # ... asked once
+    run_queued(queued)
+    assert queries._cached_on_time(manager, month)[0]["paid"] == 2
+    assert len(computed) == 2

@@ -4,6 +4,7 @@ are drawn from `office_figures`, so they always show the same numbers."""
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -211,15 +212,8 @@ def leaderboard(user, office, year: int, quarter: int, today: date | None = None
     return leaders
 
 
-def _cached_on_time(user, month: Month, on_time) -> list[dict]:
-    """`collection.queries.on_time(user, [month], "commune")`, kept per scope for as long as
-    the figures summary keeps an open month (FIGURES_FRESH_SECONDS): it scans the due lists
-    of the whole scope (the province for a provincial administrator)."""
-    from django.core.cache import cache
-
+def _on_time_key(user, month: Month) -> str:
     from ansinh.accounts.scope import scope_for
-
-    from .figures import fresh_seconds
 
     scope = scope_for(user)
     parts = [
@@ -229,15 +223,60 @@ def _cached_on_time(user, month: Month, on_time) -> list[dict]:
         str(scope.organisation_id),
         str(scope.collector_id),
     ]
-    key = "ansinh.on_time:" + hashlib.sha1(":".join(parts).encode()).hexdigest()
-    rows = cache.get(key)
-    if rows is None:
-        rows = [
-            {"commune_id": r["commune_id"], "due": r["due"], "paid": r["paid"]}
-            for r in on_time(user, [month], "commune")
-        ]
-        if fresh_seconds() > 0:
-            cache.set(key, rows, fresh_seconds())
+    return "ansinh.on_time:" + hashlib.sha1(":".join(parts).encode()).hexdigest()
+
+
+def on_time_rows(user, month: Month) -> list[dict]:
+    """`collection.queries.on_time(user, [month], "commune")` as plain rows (to keep)."""
+    from ansinh.collection.queries import on_time
+
+    return [
+        {"commune_id": r["commune_id"], "due": r["due"], "paid": r["paid"]}
+        for r in on_time(user, [month], "commune")
+    ]
+
+
+def keep_on_time(user, month: Month) -> list[dict]:
+    """Compute the on-time rows of the user's scope and keep them for every process."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    rows = on_time_rows(user, month)
+    caches[settings.FIGURES_CACHE].set(
+        _on_time_key(user, month), (time.time(), rows), ON_TIME_KEPT_SECONDS
+    )
+    return rows
+
+
+#: A kept on-time share older than this is recomputed in the request, not served.
+ON_TIME_KEPT_SECONDS = 24 * 3600
+
+
+def _cached_on_time(user, month: Month) -> list[dict]:
+    """`on_time_rows`, kept per scope (it scans the due lists of the whole scope: the
+    province for a provincial administrator) in the figures cache, which every process of
+    the server shares. Older than the figures' fresh window (FIGURES_FRESH_SECONDS), it is
+    served as it is and recomputed by a task (decision 0026: in `manage.py db_worker` on a
+    server; at once, here, with the immediate backend); kept for none, computed here."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    from .figures import fresh_seconds
+
+    store = caches[settings.FIGURES_CACHE]
+    key = _on_time_key(user, month)
+    kept = store.get(key)
+    if kept is None or fresh_seconds() <= 0:
+        return keep_on_time(user, month)
+    computed_at, rows = kept
+    if time.time() - computed_at > fresh_seconds() and store.add(
+        key + ":asked", True, fresh_seconds()
+    ):
+        from .tasks import refresh_on_time_task
+
+        result = refresh_on_time_task.enqueue(user.pk, str(month))
+        if result.is_finished and store.get(key) is not None:
+            rows = store.get(key)[1]
     return rows
 
 
@@ -247,12 +286,8 @@ def _on_time(user, office, on: date):
 
     From the collection app's monthly cycle (`collection.queries.on_time`)."""
     month = add_months(on.replace(day=1), -1)
-    try:
-        from ansinh.collection.queries import on_time
-    except ImportError:  # pragma: no cover - the cycle is not installed
-        return None, month
     codes = {c.code for c in office_communes(office, month)}
-    by_commune = _cached_on_time(user, Month.of(month), on_time)
+    by_commune = _cached_on_time(user, Month.of(month))
     rows = [r for r in by_commune if r["commune_id"] in codes]
     due = sum(r["due"] for r in rows)
     paid = sum(r["paid"] for r in rows)

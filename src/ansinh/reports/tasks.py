@@ -18,3 +18,15 @@ def refresh_figures_task(
     return refresh_unless_since(
         date.fromisoformat(month), communes, datetime.fromisoformat(asked_at), wait
     )
+
+
+@task()
+def refresh_on_time_task(user_id: int, month: str) -> int:
+    """Recompute the dashboard's on-time share for the user's scope and keep it (decision
+    0026); the number of communes."""
+    from ansinh.accounts.models import User
+    from ansinh.rules.months import Month
+
+    from .queries import keep_on_time
+
+    return len(keep_on_time(User.objects.get(pk=user_id), Month.parse(month)))
