@@ -5,7 +5,7 @@ the benchmark database (bench/generate.py: province scale, 200,000 VSI participa
 `historical=True`: paid_through read as of each 25th from the contribution months, nobody
 suspended), trains each office's model (`risk.services.train`), scores each office's latest
 lists, then deletes what it wrote (the lists it issued and the models), so it can run again.
-Returns the times and the sizes; bench/run.py prints them (the lead wires it in).
+Returns the times and the sizes; bench/run.py prints them (report_risk, province scale).
 """
 
 from __future__ import annotations

@@ -401,6 +401,10 @@ def report_risk(r: dict) -> None:
     line(f"training, {r['models']} models, {r['train_rows']:,} rows (s)", f"{r['train_s']:.1f}")
     line(f"scoring the latest lists, {r['scored_rows']:,} rows (s)", f"{r['score_s']:.1f}")
     line("  rows/s", f"{r['score_rows_per_s']:,.0f}")
+    for name, label in (("auc", "AUC"), ("brier", "Brier score")):
+        values = [q[name] for q in r["quality"] if q[name] is not None]
+        if values:
+            line(f"held-out {label}, per office", f"{min(values):.4f}-{max(values):.4f}")
     memory_line("peak memory (MB)", [r])
 
 

@@ -6,6 +6,7 @@ import re
 import threading
 
 from django.db import connection, models
+from django.db.models.sql.constants import LOUTER
 
 
 class AddMonths(models.Func):
@@ -46,6 +47,63 @@ class MonthIndex(models.Func):
             f"(EXTRACT(YEAR FROM {sql})::int * 12 + EXTRACT(MONTH FROM {sql})::int - 1)",
             [*params, *params],
         )
+
+
+class JoinedSelect:
+    """LEFT OUTER JOIN (<a query>) alias ON alias.<col> = <base table>.<col> AND ..., for an
+    entry of a query's alias_map (the interface of django.db.models.sql.datastructures.Join):
+    a set computed once (a grouped query, say) joined to every row, where a correlated
+    subquery would be run again for each row, and again for each place it is referenced.
+    Its columns are read with JoinedColumn."""
+
+    join_type = LOUTER
+    nullable = True
+    filtered_relation = None
+
+    def __init__(self, query, name: str, parent_alias: str, on: list[tuple[str, str]]):
+        self.query, self.on = query, on  # on: (parent column, joined column) pairs
+        self.table_name = self.table_alias = name
+        self.parent_alias = parent_alias
+
+    def as_sql(self, compiler, conn):
+        sql, params = self.query.get_compiler(connection=conn).as_sql()
+        qn, alias = conn.ops.quote_name, compiler.quote_name_unless_alias(self.table_alias)
+        parent = compiler.quote_name_unless_alias(self.parent_alias)
+        cond = " AND ".join(f"{alias}.{qn(c)} = {parent}.{qn(p)}" for p, c in self.on)
+        return f"{self.join_type} ({sql}) {alias} ON ({cond})", params
+
+    def relabeled_clone(self, change_map):
+        new = JoinedSelect(self.query, self.table_name, self.parent_alias, self.on)
+        new.table_alias = change_map.get(self.table_alias, self.table_alias)
+        new.parent_alias = change_map.get(self.parent_alias, self.parent_alias)
+        return new
+
+    def promote(self):
+        return self
+
+    def demote(self):  # a LEFT JOIN stays one: rows without a match keep NULL
+        return self
+
+
+def join_select(qs, select_qs, name: str, on: list[tuple[str, str]]):
+    """`qs` with `select_qs` LEFT JOINed in (JoinedSelect); returns the queryset and the
+    joined set's alias, for JoinedColumn."""
+    qs = qs.all()
+    base = qs.query.get_initial_alias()
+    alias = qs.query.join(JoinedSelect(select_qs.query, name, base, on))
+    return qs, alias
+
+
+class JoinedColumn(models.Expression):
+    """A column of a set joined in with join_select."""
+
+    def __init__(self, alias: str, column: str, output_field):
+        super().__init__(output_field=output_field)
+        self.alias, self.column = alias, column
+
+    def as_sql(self, compiler, conn):
+        qn = compiler.quote_name_unless_alias
+        return f"{qn(self.alias)}.{conn.ops.quote_name(self.column)}", []
 
 
 def _text_array(values) -> str:
