@@ -123,23 +123,30 @@ def enrol(
 def supported_history(e, months, group="poor", first=date(2018, 1, 1)):
     """`months` supported months recorded for e's person from `first` (support began in
     01/2018), in one old receipt; with `group`, the person is in it from 01/2018."""
-    from ansinh.common.text import add_months
-    from ansinh.enrolment.models import ContributionMonth, Receipt
     from ansinh.registry.models import SupportMembership
 
     if group:
         SupportMembership.objects.create(person=e.person, group=group, valid_from=date(2018, 1, 1))
+    record_receipt(e, f"H-{e.pk}", first, months, first.replace(day=5), support=10)
+
+
+def record_receipt(e, number, first, months, paid_on, support=0):
+    """One VSI receipt for e of `months` months from `first`, paid on `paid_on`, and its
+    contribution months (100 dong gross each, `support` of it the state's)."""
+    from ansinh.common.text import add_months
+    from ansinh.enrolment.models import ContributionMonth, Receipt
+
     r = Receipt.objects.create(
-        number=f"H-{e.pk}",
+        number=number,
         scheme="vsi",
         person=e.person,
         vsi_enrolment=e,
-        paid_on=first.replace(day=5),
+        paid_on=paid_on,
         from_month=first,
         months=months,
         gross=months * 100,
-        support=months * 10,
-        amount=months * 90,
+        support=months * support,
+        amount=months * (100 - support),
     )
     ContributionMonth.objects.bulk_create(
         ContributionMonth(
@@ -149,7 +156,8 @@ def supported_history(e, months, group="poor", first=date(2018, 1, 1)):
             month=add_months(first, i),
             income=e.income,
             gross=100,
-            support=10,
+            support=support,
         )
         for i in range(months)
     )
+    return r

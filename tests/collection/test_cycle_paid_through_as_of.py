@@ -19,8 +19,8 @@ from ansinh.collection import cycle
 from ansinh.collection.cycle import issue_cycle, issue_date
 from ansinh.collection.models import CycleEntry
 from ansinh.common.text import add_months
-from ansinh.enrolment.models import ContributionMonth, Receipt, VsiEnrolment
-from tests.factories import enrol
+from ansinh.enrolment.models import ContributionMonth, VsiEnrolment
+from tests.factories import enrol, record_receipt
 
 from .conftest import CYCLE
 
@@ -68,28 +68,7 @@ def _pay(e, receipts, n: int, first: date = FIRST) -> date:
     month = first
     for i, (gap, months, days) in enumerate(receipts):
         month = add_months(month, gap)
-        r = Receipt.objects.create(
-            number=f"P-{e.pk}-{n}-{i}",
-            scheme="vsi",
-            person=e.person,
-            vsi_enrolment=e,
-            paid_on=ON + timedelta(days=days),
-            from_month=month,
-            months=months,
-            gross=months * 100,
-            amount=months * 100,
-        )
-        ContributionMonth.objects.bulk_create(
-            ContributionMonth(
-                person=e.person,
-                enrolment=e,
-                receipt=r,
-                month=add_months(month, k),
-                income=e.income,
-                gross=100,
-            )
-            for k in range(months)
-        )
+        record_receipt(e, f"P-{e.pk}-{n}-{i}", month, months, ON + timedelta(days=days))
         month = add_months(month, months)
     return month
 
