@@ -8,9 +8,10 @@ and `manage.py db_worker` beside it, which refreshes stale figures outside the r
 first, as the nightly `figures refresh` would have stored them. First one user asks for each
 page alone, one request after another: the single-request time, the machine's own speed.
 Then 20 virtual users log in (all of them before the clock starts: 20 password hashes in one
-second are a login storm, timed on its own at the end), 15 officials of the first office who search, open a
-participant's page and open the dashboard, and 5 of its collectors who open their phone list
-(this month's cycle is issued for the office first, and undone after), each with a short
+second are a login storm, timed on its own at the end), 15 officials of the first office who
+search, open a participant's page and open the dashboard, and the 5 of its collectors with the
+longest lists who open their phone list (this month's cycle is issued for the office first,
+and undone after), each with a short
 think time between requests (as people at desks and in the field do). Prints the p50 and
 p95 of each page beside the 300 ms target and beside the single request; a second,
 closed-loop run with no think time shows how far the server is from saturation; then how
@@ -51,6 +52,8 @@ def prepare() -> tuple[list[tuple[str, str]], list[int]]:
     setup_django()
     from datetime import date
 
+    from django.db.models import Count
+
     from ansinh.accounts.models import Role, User
     from ansinh.accounts.scope import office_communes
     from ansinh.collection.cycle import issue_cycle
@@ -61,11 +64,17 @@ def prepare() -> tuple[list[tuple[str, str]], list[int]]:
 
     office = Office.objects.filter(kind=Office.Kind.BASE).order_by("code").first()
     run = issue_cycle(office, Month.of(date.today())).run
-    busiest = (
+    # The collectors with the longest lists (a list, not a lazy slice: each index of an
+    # unordered slice was a query of its own, and gave one collector to two users).
+    busiest = list(
         CycleEntry.objects.filter(run=run, collector__isnull=False)
-        .values_list("collector_id", flat=True)
-        .distinct()[:COLLECTORS]
+        .values("collector_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "collector_id")
+        .values_list("collector_id", "n")[:COLLECTORS]
     )
+    print(f"  the {COLLECTORS} collectors' lists: {', '.join(str(n) for _c, n in busiest)} people")
+    busiest = [c for c, _n in busiest]
     users = []
     for i in range(USERS):
         collector = busiest[i - (USERS - COLLECTORS)] if i >= USERS - COLLECTORS else None
