@@ -86,3 +86,51 @@ def test_search_with_nobody_says_so(client, users, run):  # noqa: F811
     client.force_login(users["collector"])
     page = client.get("/collection/my/", {"q": "không ai", "show": "nonsense"}).content.decode()
     assert 'data-testid="nobody"' in page and "Nobody named" in page
+
+
+def test_each_row_links_where_url_reversing_would(client, users, run):  # noqa: F811
+    """The rows' links come from `path_of` (each URL reversed once per page), not `{% url %}`
+    per row: the same paths for every entry."""
+    from django.urls import reverse
+
+    from ansinh.collection.models import CycleEntry
+
+    client.force_login(users["collector"])
+    page = client.get("/collection/my/").content.decode()
+    rows = list(queries.entries(users["collector"], run))
+    assert rows
+    for e in rows:
+        assert f'href="{reverse("vsi_receipt", args=[e.enrolment_id])}"' in page
+        if e.si_code:
+            assert f'src="{reverse("lookup_qr", args=[e.si_code])}"' in page
+        if e.kind == "unpaid":
+            assert f'action="{reverse("collection_reason", args=[e.pk])}"' in page
+    assert CycleEntry.objects.filter(run=run, kind="unpaid").exists()
+
+
+@pytest.mark.parametrize("prefix", ["/", "/ansinh/"])
+def test_path_of_is_the_reversed_url_under_any_script_prefix(prefix):
+    from django.urls import reverse, set_script_prefix
+
+    from ansinh.common.templatetags.ansinh import path_of
+
+    set_script_prefix(prefix)
+    try:
+        assert path_of(42, "vsi_receipt") == reverse("vsi_receipt", args=[42])
+        assert path_of("8700101736", "lookup_qr") == reverse("lookup_qr", args=["8700101736"])
+        assert path_of(7, "collection_reason").startswith(prefix)
+    finally:
+        set_script_prefix("/")
+
+
+def test_a_reported_reason_is_shown_and_none_is_none(client, users, run):  # noqa: F811
+    from ansinh.collection.models import CycleEntry, NonPaymentReason
+
+    entry = CycleEntry.objects.filter(run=run, kind="unpaid").first()
+    assert entry.reported is None
+    NonPaymentReason.objects.create(entry=entry, code="away", note="Đi làm xa")
+    entry = CycleEntry.objects.select_related("reason").get(pk=entry.pk)
+    assert entry.reported.note == "Đi làm xa"
+    client.force_login(users["collector"])
+    page = client.get("/collection/my/", {"show": "unpaid"}).content.decode()
+    assert 'value="Đi làm xa"' in page and '<option value="away" selected>' in page

@@ -3,6 +3,7 @@ areas; the monthly retention cycle (frozen lists), non-payment reasons, follow-u
 receipt imports."""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -293,6 +294,16 @@ class CycleEntry(models.Model):
     @property
     def full_address(self) -> str:
         return ", ".join(p for p in (self.address, self.hamlet_name, self.commune_name) if p)
+
+    @property
+    def reported(self):
+        """The reason reported for this entry, or None. Pages read this, not `reason`: where
+        there is no reason `reason` raises, and a template engine that meets the error looks
+        through dir() of the entry (0.1 ms), a dozen times for each unpaid person of a list."""
+        try:
+            return self.reason
+        except ObjectDoesNotExist:
+            return None
 
 
 class CycleQuote(models.Model):
