@@ -134,3 +134,14 @@ def test_a_reported_reason_is_shown_and_none_is_none(client, users, run):  # noq
     client.force_login(users["collector"])
     page = client.get("/collection/my/", {"show": "unpaid"}).content.decode()
     assert 'value="Đi làm xa"' in page and '<option value="away" selected>' in page
+
+
+def test_the_list_comes_compressed_to_a_phone_that_asks(client, users, run):  # noqa: F811
+    import gzip
+
+    client.force_login(users["collector"])
+    plain = client.get("/collection/my/")
+    packed = client.get("/collection/my/", HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
+    page = gzip.decompress(packed.content).decode()
+    assert page.count('data-testid="entry"') == plain.content.decode().count('data-testid="entry"')
