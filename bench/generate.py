@@ -52,6 +52,7 @@ def main(force: bool = False, vsi_only: bool = False) -> None:
 
     if VsiEnrolment.objects.count() == VSI and not force and not vsi_only:
         print(f"{SCALE.database} already has {Person.objects.count():,} persons")
+        _vacuumed()
         _figures_summary()
         return
     started = time.perf_counter()
@@ -83,7 +84,30 @@ def main(force: bool = False, vsi_only: bool = False) -> None:
     with connection.cursor() as c:
         c.execute("ANALYZE")
     print(f"generated in {time.perf_counter() - started:.0f} s")
+    _vacuumed(every=True)
     _figures_summary()
+
+
+def _vacuumed(every: bool = False) -> None:
+    """VACUUM (ANALYZE) the generated tables (`every`) or those never vacuumed. A database in
+    service is vacuumed by autovacuum, and its visibility map lets the pages' counts read an
+    index alone; a freshly loaded one is not (and on this bench server autovacuum is off), so
+    each count would read the heap of every row it counts: one office's figures refresh took
+    2.8 s for its VSI counts instead of 0.35 s."""
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s) "
+            "AND (%s OR last_vacuum IS NULL AND last_autovacuum IS NULL)",
+            [list(FILLED), every],
+        )
+        tables = [r[0] for r in c.fetchall()]
+        if not tables:
+            return
+        t = time.perf_counter()
+        c.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
+    print(f"vacuumed {len(tables)} tables: {time.perf_counter() - t:.0f} s")
 
 
 def _figures_summary() -> None:
