@@ -145,3 +145,21 @@ def test_the_list_comes_compressed_to_a_phone_that_asks(client, users, run):  # 
     assert packed["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
     page = gzip.decompress(packed.content).decode()
     assert page.count('data-testid="entry"') == plain.content.decode().count('data-testid="entry"')
+
+
+def test_rows_escape_what_they_show(client, users, run):  # noqa: F811
+    """The rows are built in Python (collection.rows): every value is escaped as a template
+    would escape it."""
+    from ansinh.collection.models import CycleEntry, NonPaymentReason
+
+    entry = CycleEntry.objects.filter(run=run, kind="unpaid").first()
+    CycleEntry.objects.filter(pk=entry.pk).update(
+        full_name='<script>alert("x")</script>', address="Số 1 & <b>2</b>", phone="09'1"
+    )
+    NonPaymentReason.objects.create(entry=entry, code="other", note='"><img src=x>')
+    client.force_login(users["collector"])
+    page = client.get("/collection/my/").content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;x&quot;)" in page
+    assert "Số 1 &amp; &lt;b&gt;2&lt;/b&gt;" in page
+    assert 'href="tel:09&#x27;1"' in page
+    assert 'value="&quot;&gt;&lt;img src=x&gt;"' in page and "<img src=x>" not in page

@@ -76,7 +76,10 @@ def my_list(user, run, show: str = "all", q: str = "", today=None, sort: str = "
     from ansinh.enrolment.models import Receipt
 
     today = today or _date.today()
-    rows = list(sort_entries(entries(user, run), sort))
+    # the page shows no collector: their rows are not joined
+    rows = list(
+        sort_entries(entries(user, run).select_related(None).select_related("reason"), sort)
+    )
     paid_today = set(
         Receipt.objects.restrict(user)
         .filter(person_id__in={e.person_id for e in rows}, paid_on=today)
