@@ -76,7 +76,7 @@ def test_household_members_joining_at_different_times(client, official):
     assert "31/07/2026" in html and "737.100" in html
     bad = counsel(client, tab="join", enrolled=0, months=12, join_1="2025-08-01",
                   join_2="2026-09-01")  # fmt: skip
-    assert bad.context["quote"] is None and "member 2" in str(bad.context["form"].errors)
+    assert bad.context["quote"] is None and "Member 2" in bad.context["form"].errors["card_end"][0]
 
 
 def test_person_sheet_shows_the_withdrawal_workings_and_supported_months(client, official, office):

@@ -53,7 +53,7 @@ from django.utils.translation import gettext as _
 from ansinh.accounts.models import AuditEntry
 from ansinh.accounts.scope import scope_for
 from ansinh.common import lease
-from ansinh.common.rule_errors import identity_error
+from ansinh.common.rule_errors import identity_error, income_error, quote_error
 from ansinh.common.text import add_months
 from ansinh.enrolment.ledger import WriteConflict, first_new_receipt, write_staged_vsi_receipts
 from ansinh.enrolment.models import Receipt, VsiEnrolment, VsiStatus
@@ -61,6 +61,7 @@ from ansinh.enrolment.services import ModeError, next_unpaid_month, receipt_mode
 from ansinh.parameters.table import current_table
 from ansinh.places.models import Commune
 from ansinh.registry.models import Person, SupportMembership
+from ansinh.rules.errors import InputError
 from ansinh.rules.identity import IdentityError, check_person_code
 from ansinh.rules.months import Month
 from ansinh.rules.vsi import LUMP_SUM_METHODS, IncomeOutOfRange, support_since, vsi_method_quote
@@ -824,7 +825,11 @@ class _Validator:
                     province=person["province_id"],
                     support_months_used=used.get(person["id"], 0),
                 )
-            except (IncomeOutOfRange, ValueError) as exc:
+            except IncomeOutOfRange as exc:
+                raise _Rejected("so_tien", income_error(exc)) from None
+            except InputError as exc:
+                raise _Rejected("so_thang", quote_error(exc)) from None
+            except ValueError as exc:
                 raise _Rejected("so_tien", str(exc)) from None
             self.quotes[key] = quote
         if amount != quote.net_total:

@@ -6,8 +6,9 @@ what a page shows goes through gettext here instead of ``str(exc)``.
 
 from django.utils.translation import gettext as _
 
+from ansinh.rules.errors import InputError
 from ansinh.rules.parameters import MissingParameter
-from ansinh.rules.vsi import IncomeOutOfRange
+from ansinh.rules.vsi import IncomeOutOfRange, PaybackNotAllowed
 
 from .text import money
 
@@ -53,6 +54,63 @@ def payback_error(on) -> str:
         "vsi.missed_months_payback is off (whether the law still allows it is "
         "unconfirmed). The participant pays from the month of payment."
     ) % {"d": on.strftime("%d/%m/%Y")}
+
+
+def _quote_messages():
+    return {
+        "unknown_group": _("Unknown support group %(g)s; choose one of %(all)s."),
+        "positive": _("The months paid must be a whole number of at least 1, not %(n)s."),
+        "not_negative": _(
+            "The state-supported months already used must be a whole number of 0 or more, "
+            "not %(n)s."
+        ),
+        "unknown_mode": _("Unknown payment method %(m)s."),
+        "years": _(
+            "A lump sum covers 1 to %(max)s years (12 to %(max_months)s months), not %(n)s years."
+        ),
+        "multiple": _(
+            "With payment every %(period)s months, the months paid must be a multiple of "
+            "%(period)s, not %(n)s."
+        ),
+        "payback_months": _("Give the number of missed months to pay back (1 or more), not %(n)s."),
+        "whole_years": _("A lump sum covers whole years (12, 24, ... months), not %(n)s months."),
+        "members": _("The household members joining must be 1 or more, not %(n)s."),
+        "period": _("Household health insurance is paid for %(periods)s months, not %(n)s."),
+        "no_join": _("Give the date the first member joins."),
+        "enrolled": _("The members already holding the card must be 0 or more, not %(n)s."),
+        "both": _("Give either the card period or the card's end date, not both."),
+        "after_end": _("Member %(member)s joins on %(joined)s, after the card ends on %(end)s."),
+        "too_long": _(
+            "Member %(member)s would pay %(n)s months; a card lasts at most %(max)s months."
+        ),
+    }
+
+
+def quote_error(exc: InputError) -> str:
+    """A quote's bad input (``ansinh.rules.errors.InputError``) in the page's language; the
+    form puts it beside ``exc.field``."""
+    params = dict(exc.params)
+    if "max" in params and exc.code == "years":
+        params["max_months"] = 12 * int(params["max"])
+    text = _quote_messages().get(exc.code)
+    if text is None:  # pragma: no cover - every code the rules raise has a message above
+        return str(exc)
+    return text % params
+
+
+def rule_error(exc: Exception) -> str:
+    """Any error the rules raise on bad input, in the current language (the command line)."""
+    from ansinh.rules.identity import IdentityError
+
+    if isinstance(exc, IdentityError):
+        return identity_error(exc)
+    if isinstance(exc, InputError):
+        return quote_error(exc)
+    if isinstance(exc, IncomeOutOfRange):
+        return income_error(exc)
+    if isinstance(exc, PaybackNotAllowed):
+        return payback_error(exc.on)
+    return str(exc)
 
 
 # -- personal numbers (ansinh.rules.identity) ----------------------------------------------------

@@ -41,7 +41,7 @@ def person_outlook(person, history: list[ContributionMonth], today: date | None 
     ret = retirement(person.sex, born, table)
     now = assess(table, person.sex, born, history, today_month)
     enrolment = open_vsi(person)
-    start = max([today_month] + [h.month + 1 for h in history[-1:]])
+    start = continuation_start(history, today_month)
     income = at_least_minimum(table, enrolment.income if enrolment else 0, start)
     projection = None
     if not now.eligible:
@@ -56,6 +56,21 @@ def person_outlook(person, history: list[ContributionMonth], today: date | None 
             province=person.commune.province_id,
         )
     return Outlook(today_month, ret, now, projection, income, enrolment is None)
+
+
+def continuation_start(history: list[ContributionMonth], today: Month) -> Month:
+    """The first month a person who keeps paying would pay: this month, or the month after
+    the last one paid when they have paid ahead."""
+    return max([today] + [h.month + 1 for h in history[-1:]])
+
+
+def default_income(person, history: list[ContributionMonth], today: date | None = None) -> int:
+    """The income a continuation is priced at when none is typed: the open enrolment's,
+    raised to the floor in force when the continuation starts (the minimum otherwise)."""
+    table = current_table()
+    enrolment = open_vsi(person)
+    start = continuation_start(history, Month.of(today or date.today()))
+    return at_least_minimum(table, enrolment.income if enrolment else 0, start)
 
 
 def at_least_minimum(table, income: int, month: Month) -> int:
@@ -104,8 +119,7 @@ def compare_person(
 ):
     """The same comparison for a registered person, on their real contribution history."""
     table = current_table()
-    today_month = Month.of(today or date.today())
-    start = max([today_month] + [h.month + 1 for h in history[-1:]])
+    start = continuation_start(history, Month.of(today or date.today()))
     return project_continuation(
         table,
         person.sex,

@@ -6,10 +6,15 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from ansinh.accounts.audit import history
-from ansinh.common.rule_errors import QUOTE_DATE_ERRORS, date_error, income_error, payback_error
+from ansinh.common.rule_errors import (
+    QUOTE_DATE_ERRORS,
+    date_error,
+    income_error,
+    payback_error,
+    quote_error,
+)
 from ansinh.enrolment.queries import (
     contribution_history,
-    open_vsi,
     person_enrolments,
     person_receipts,
     timeline,
@@ -18,15 +23,17 @@ from ansinh.enrolment.services import support_months_used
 from ansinh.parameters.table import current_table
 from ansinh.registry.models import Person
 from ansinh.registry.queries import support_history
+from ansinh.rules.errors import InputError
 from ansinh.rules.hi import hi_quote, household_quote
 from ansinh.rules.months import Month
-from ansinh.rules.vsi import IncomeOutOfRange, PaybackNotAllowed, income_bounds, vsi_method_quote
+from ansinh.rules.vsi import IncomeOutOfRange, PaybackNotAllowed, vsi_method_quote
 
 from .forms import HiQuoteForm, HouseholdJoinForm, LeavingJobForm, VsiQuoteForm
 from .outlook import (
     LeavingJobCase,
     compare_leaving_job,
     compare_person,
+    default_income,
     leaving_job_history,
     person_outlook,
 )
@@ -101,11 +108,9 @@ def person_counsel(request, pk):
         income = max(0, int(request.GET.get("income") or 0))
     except ValueError:
         income = 0
-    low, _high = income_bounds(table, date.today())
     error = None
     if not income:
-        enrolment = open_vsi(person)
-        income = enrolment.income if enrolment else low
+        income = default_income(person, history)
     projection = None
     try:
         projection = compare_person(person, history, income)
@@ -162,9 +167,14 @@ def _vsi_quote(data, person=None):
             form.add_error("on", date_error(c["on"]))
         except PaybackNotAllowed as exc:
             form.add_error("mode", payback_error(exc.on))
-        except ValueError as exc:
-            form.add_error("months", str(exc))
+        except InputError as exc:
+            _input_error(form, exc)
     return {"form": form, "quote": quote, "person": person, "used_by_person": used_by_person}
+
+
+def _input_error(form, exc: InputError) -> None:
+    """The rules' bad-input error in the page's language, beside the field it is about."""
+    form.add_error(exc.field if exc.field in form.fields else None, quote_error(exc))
 
 
 def _household_quote(data):
@@ -182,8 +192,8 @@ def _household_quote(data):
             )
         except QUOTE_DATE_ERRORS:
             form.add_error("join_1", date_error(c["joins"][0]))
-        except ValueError as exc:
-            form.add_error(None, str(exc))
+        except InputError as exc:
+            _input_error(form, exc)
     return {"form": form, "quote": quote}
 
 
@@ -196,8 +206,8 @@ def _hi_quote(data):
             quote = hi_quote(current_table(), c["members"], c["on"], c["months"])
         except QUOTE_DATE_ERRORS:
             form.add_error("on", date_error(c["on"]))
-        except ValueError as exc:
-            form.add_error("months", str(exc))
+        except InputError as exc:
+            _input_error(form, exc)
     return {"form": form, "quote": quote}
 
 

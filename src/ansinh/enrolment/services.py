@@ -12,12 +12,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ansinh.accounts.audit import audited_save
-from ansinh.common.rule_errors import income_error, payback_error
+from ansinh.common.rule_errors import income_error, payback_error, quote_error
 from ansinh.common.text import add_months, shift_date
 from ansinh.parameters.table import current_table
 from ansinh.registry.models import Household, Person
 from ansinh.registry.queries import groups_on
 from ansinh.registry.services import check_can_edit
+from ansinh.rules.errors import InputError
 from ansinh.rules.hi import card_validity_start, hi_quote, household_quote
 from ansinh.rules.months import Month
 from ansinh.rules.vsi import (
@@ -363,8 +364,8 @@ def record_hi_receipt(user, household: Household, data: ReceiptInput) -> Receipt
         return _record_hi_joining(user, household, members, joining, card_end, data)
     try:
         quote = hi_quote(current_table(), len(members), data.paid_on, data.months)
-    except ValueError as exc:
-        raise ValidationError({"months": str(exc)})
+    except InputError as exc:
+        raise ValidationError({"months": quote_error(exc)})
     _check_hi_amount(data.amount, quote.total)
     receipt = _save_hi_receipt(user, household, members, data, quote.total, data.months)
     for member in members:
@@ -420,8 +421,8 @@ def _record_hi_joining(user, household, members, joining, card_end, data) -> Rec
         quote = household_quote(
             current_table(), [data.paid_on] * len(joining), card_end=card_end, enrolled=held
         )
-    except ValueError as exc:
-        raise ValidationError({"paid_on": str(exc)})
+    except InputError as exc:
+        raise ValidationError({"paid_on": quote_error(exc)})
     _check_hi_amount(data.amount, quote.total)
     months = quote.members[0].months
     receipt = _save_hi_receipt(user, household, members, data, quote.total, months, len(joining))

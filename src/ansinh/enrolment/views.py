@@ -10,11 +10,18 @@ from django.utils.translation import gettext as _
 from ansinh.common import qr
 from ansinh.common.forms import add_errors
 from ansinh.common.params import int_param
-from ansinh.common.rule_errors import QUOTE_DATE_ERRORS, date_error, income_error, payback_error
+from ansinh.common.rule_errors import (
+    QUOTE_DATE_ERRORS,
+    date_error,
+    income_error,
+    payback_error,
+)
+from ansinh.common.rule_errors import quote_error as input_error_text
 from ansinh.common.text import add_months
 from ansinh.common.widgets import MonthField
 from ansinh.parameters.table import income_floor
 from ansinh.registry.models import Household, Person
+from ansinh.rules.errors import InputError
 from ansinh.rules.vsi import IncomeOutOfRange, PaybackNotAllowed
 
 from . import services
@@ -44,6 +51,8 @@ def _live_quote(person, income, method, lump_years, on, months=None):
         return None, date_error(on)
     except PaybackNotAllowed as exc:
         return None, payback_error(exc.on)
+    except InputError as exc:
+        return None, input_error_text(exc)
     except (TypeError, ValueError) as exc:
         return None, str(exc)
 
@@ -138,8 +147,8 @@ def hi_enrol(request, pk):
             quote, card_end = hi_joining_quote(household, joining, period, date.today())
         except QUOTE_DATE_ERRORS:
             quote_error = date_error(date.today())
-        except ValueError as exc:
-            quote_error = str(exc)
+        except InputError as exc:
+            quote_error = input_error_text(exc)
     return render(
         request,
         "enrolment/hi_enrol.html",

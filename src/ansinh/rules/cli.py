@@ -53,6 +53,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TextIO
 
+from .errors import InputError
 from .hi import hi_quote, household_quote
 from .identity import FIELDS, IdentityError
 from .identity import check as check_identity
@@ -74,7 +75,14 @@ from .pension import (
     project_continuation,
 )
 from .retirement import normalise_sex, retirement
-from .vsi import CLI_GROUP_NAMES, MODES, IncomeOutOfRange, income_bounds, vsi_method_quote
+from .vsi import (
+    CLI_GROUP_NAMES,
+    MODES,
+    IncomeOutOfRange,
+    PaybackNotAllowed,
+    income_bounds,
+    vsi_method_quote,
+)
 
 __all__ = ["main", "build_parser", "read_history_csv"]
 
@@ -741,6 +749,32 @@ def unconfirmed_lines(rows: list[Param]) -> list[str]:
     return lines
 
 
+#: The option each rules' field is typed in (``InputError.field`` -> the command line's name).
+OPTIONS = {
+    "income": "--income",
+    "months": "--months",
+    "mode": "--mode",
+    "group": "--group",
+    "support_used": "--support-used",
+    "members": "--members",
+    "enrolled": "--enrolled",
+    "card_end": "--until",
+    "join_1": "--member",
+}
+
+
+def _input_words(exc: ValueError, describe) -> str:
+    """A bad input's message, naming the option (``--months: ...``); worded by ``describe``
+    (the translated messages) when the ``ansinh`` command gives it, else the rules' English."""
+    worded = isinstance(exc, (InputError, IncomeOutOfRange, PaybackNotAllowed))
+    text = describe(exc) if describe is not None and worded else str(exc)
+    if isinstance(exc, InputError):
+        return f"{OPTIONS.get(exc.field, exc.field)}: {text}"
+    if isinstance(exc, IncomeOutOfRange):
+        return f"--income: {text}"
+    return text
+
+
 def main(
     argv: list[str] | None = None,
     table: ParameterTable | None = None,
@@ -752,6 +786,8 @@ def main(
 
     ``describe(IdentityError) -> str`` words a failed ``check`` (the ``ansinh`` command passes
     the translated messages of ``ansinh.common``); by default Vietnamese field, English reason.
+    It also words a quote's bad input (``InputError``, an income out of range, a refused
+    payback) when given; without it those stay the rules' English.
     """
     stdout = sys.stdout if stdout is None else stdout
     stderr = sys.stderr if stderr is None else stderr
@@ -786,14 +822,11 @@ def main(
             _write(stdout, json.dumps(exc.data, ensure_ascii=False, indent=2) + "\n")
         _write(stderr, f"{exc}\n")
         return 1
-    except IncomeOutOfRange as exc:
-        _write(stderr, f"error: {exc}\n")
-        return 2
     except MissingParameter as exc:
         _write(stderr, f"error: {exc}\n")
         return 2
     except ValueError as exc:
-        _write(stderr, f"error: {exc}\n")
+        _write(stderr, f"error: {_input_words(exc, describe)}\n")
         return 2
     if args.json:
         _write(stdout, json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from .errors import InputError
 from .money import frac, round_dong
 from .months import Month, shift_date
 from .parameters import ParameterTable, keys_read, reading
@@ -64,6 +65,16 @@ def hi_periods(table: ParameterTable, on: date | Month) -> tuple[int, ...]:
     return tuple(int(x) for x in text.replace(" ", "").split(",") if x)
 
 
+def _period_error(periods: tuple[int, ...], months) -> InputError:
+    return InputError(
+        "months",
+        "period",
+        "months must be one of %(periods)s for household health insurance, got %(n)r",
+        periods=", ".join(map(str, periods)),
+        n=months,
+    )
+
+
 def hi_quote(table: ParameterTable, members: int, on: date | Month, months: int) -> HiQuote:
     """Premiums of a household of ``members`` joining on ``on`` for ``months`` months.
 
@@ -71,13 +82,12 @@ def hi_quote(table: ParameterTable, members: int, on: date | Month, months: int)
     """
     d = _as_date(on)
     if isinstance(members, bool) or not isinstance(members, int) or members < 1:
-        raise ValueError(f"members must be a whole number >= 1, got {members!r}")
+        raise InputError(
+            "members", "members", "members must be a whole number >= 1, got %(n)r", n=members
+        )
     periods = hi_periods(table, d)
     if months not in periods:
-        raise ValueError(
-            f"months must be one of {', '.join(map(str, periods))} for household health "
-            f"insurance, got {months!r}"
-        )
+        raise _period_error(periods, months)
     base = int(table.value("base_salary", d))
     rate = table.value("hi.rate", d)
     first = frac(rate) * base
@@ -183,34 +193,47 @@ def household_quote(
 
 def _household_quote(table, joins, months, card_end, enrolled) -> HouseholdQuote:
     if not joins:
-        raise ValueError("give at least one member's join date")
+        raise InputError("join_1", "no_join", "give at least one member's join date")
     if isinstance(enrolled, bool) or not isinstance(enrolled, int) or enrolled < 0:
-        raise ValueError(f"members already enrolled must be a whole number >= 0, got {enrolled!r}")
+        raise InputError(
+            "enrolled",
+            "enrolled",
+            "members already enrolled must be a whole number >= 0, got %(n)r",
+            n=enrolled,
+        )
     order = sorted(range(len(joins)), key=lambda i: joins[i])
     first = joins[order[0]]
     periods = hi_periods(table, first)
     if card_end is None:
         if months not in periods:
-            raise ValueError(
-                f"months must be one of {', '.join(map(str, periods))} for household health "
-                f"insurance, got {months!r}"
-            )
+            raise _period_error(periods, months)
         card_end = shift_date(first, months) - timedelta(days=1)
     elif months is not None:
-        raise ValueError("give either the months or the card's end date, not both")
+        raise InputError(
+            "card_end", "both", "give either the months or the card's end date, not both"
+        )
     longest = max(periods)
     members = []
     for place, i in enumerate(order, start=1):
         joined = joins[i]
         n = months_to(joined, card_end)
         if joined > card_end:
-            raise ValueError(
-                f"member {i + 1} joins on {joined:%d/%m/%Y}, after the card ends on "
-                f"{card_end:%d/%m/%Y}"
+            raise InputError(
+                "card_end",
+                "after_end",
+                "member %(member)s joins on %(joined)s, after the card ends on %(end)s",
+                member=i + 1,
+                joined=f"{joined:%d/%m/%Y}",
+                end=f"{card_end:%d/%m/%Y}",
             )
         if n > longest:
-            raise ValueError(
-                f"member {i + 1} would pay {n} months; a card lasts at most {longest} months"
+            raise InputError(
+                "card_end",
+                "too_long",
+                "member %(member)s would pay %(n)s months; a card lasts at most %(max)s months",
+                member=i + 1,
+                n=n,
+                max=longest,
             )
         rank = enrolled + place
         pct = int(table.value(f"hi.ladder.{min(rank, 5)}", joined))

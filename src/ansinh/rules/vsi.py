@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from .errors import InputError
 from .money import fmt_dong, frac, round_dong
 from .months import Month
 from .parameters import ParameterTable, keys_read, reading
@@ -147,8 +148,12 @@ def normalise_groups(groups: Iterable[str] | str | None) -> tuple[str, ...]:
     for g in groups:
         name = CLI_GROUP_NAMES.get(str(g).strip().lower(), str(g).strip().lower())
         if name not in SUPPORT_GROUPS:
-            raise ValueError(
-                f"unknown support group {g!r}; expected one of " + ", ".join(CLI_GROUP_NAMES)
+            raise InputError(
+                "group",
+                "unknown_group",
+                "unknown support group %(g)r; expected one of %(all)s",
+                g=g,
+                all=", ".join(CLI_GROUP_NAMES),
             )
         if name not in out:
             out.append(name)
@@ -283,14 +288,19 @@ def vsi_quote(
 def _vsi_quote(table, income, groups, on, months, province, support_months_used) -> VsiQuote:
     d = _as_date(on)
     if isinstance(months, bool) or not isinstance(months, int) or months < 1:
-        raise ValueError(f"months must be a positive whole number, got {months!r}")
+        raise InputError(
+            "months", "positive", "months must be a positive whole number, got %(n)r", n=months
+        )
     if (
         isinstance(support_months_used, bool)
         or not isinstance(support_months_used, int)
         or support_months_used < 0
     ):
-        raise ValueError(
-            f"support months used must be a whole number >= 0, got {support_months_used!r}"
+        raise InputError(
+            "support_used",
+            "not_negative",
+            "support months used must be a whole number >= 0, got %(n)r",
+            n=support_months_used,
         )
     check_income(table, income, d)
     grp = normalise_groups(groups)
@@ -352,8 +362,11 @@ def payment_deadline(
     try:
         n = int(table.value(f"vsi.deadline_months.{int(method_months)}", period_start))
     except (KeyError, ValueError, TypeError):
-        raise ValueError(
-            f"unknown payment method {method_months!r}; expected 1, 3, 6 or 12 months"
+        raise InputError(
+            "mode",
+            "unknown_mode",
+            "unknown payment method %(m)r; expected 1, 3, 6 or 12 months",
+            m=method_months,
         ) from None
     return period_start + (n - 1)
 
@@ -361,7 +374,13 @@ def payment_deadline(
 def _check_years(table: ParameterTable, key: str, years: int, d: date) -> None:
     max_years = int(table.value(key, d))
     if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= max_years:
-        raise ValueError(f"years must be a whole number from 1 to {max_years}, got {years!r}")
+        raise InputError(
+            "months",
+            "years",
+            "years must be a whole number from 1 to %(max)s, got %(n)r",
+            max=max_years,
+            n=years,
+        )
 
 
 def _r(table: ParameterTable, r, d: date) -> Fraction:
@@ -475,7 +494,13 @@ def vsi_method_quote(
     """
     mode = str(method)
     if mode not in MODES:
-        raise ValueError(f"unknown payment mode {method!r}; expected one of {', '.join(MODES)}")
+        raise InputError(
+            "mode",
+            "unknown_mode",
+            "unknown payment mode %(m)r; expected one of %(all)s",
+            m=method,
+            all=", ".join(MODES),
+        )
     d = _as_date(on)
     with reading() as used:
         q = _method_quote(
@@ -489,9 +514,13 @@ def _method_quote(table, income, groups, d, mode, years, months, province, used)
         period = int(mode)
         n = period if months is None else months
         if isinstance(n, bool) or not isinstance(n, int) or n < 1 or n % period:
-            raise ValueError(
-                f"months must be a positive multiple of {period} for the {period}-month mode, "
-                f"got {n!r}"
+            raise InputError(
+                "months",
+                "multiple",
+                "months must be a positive multiple of %(period)s for the %(period)s-month "
+                "mode, got %(n)r",
+                period=period,
+                n=n,
             )
         base = vsi_quote(table, income, groups, d, n, province, used)
         return replace(base, deadline=payment_deadline(period, Month.of(d), table))
@@ -499,14 +528,22 @@ def _method_quote(table, income, groups, d, mode, years, months, province, used)
         if not _payback_allowed(table, d):
             raise PaybackNotAllowed(d)
         if isinstance(months, bool) or not isinstance(months, int) or months < 1:
-            raise ValueError(f"months to pay back must be a positive whole number, got {months!r}")
+            raise InputError(
+                "months",
+                "payback_months",
+                "months to pay back must be a positive whole number, got %(n)r",
+                n=months,
+            )
         base = vsi_quote(table, income, groups, d, months, province, used)
         gross = compounded_total(table, income, months, d)
     else:
         if not years and months:
             if months % 12:
-                raise ValueError(
-                    f"a lump sum covers whole years (12, 24, ... months), got {months}"
+                raise InputError(
+                    "months",
+                    "whole_years",
+                    "a lump sum covers whole years (12, 24, ... months), got %(n)s",
+                    n=months,
                 )
             years = months // 12
         base = vsi_quote(table, income, groups, d, 12 * max(years, 1), province, used)

@@ -1,0 +1,137 @@
+"""Bad input to a quote said in the page's language, beside the field it is about (issue 11:
+"a clear message naming the field"): the counselling tabs, the household receipt, the
+`ansinh` command; and the person's comparison priced at the floor in force when the
+continuation starts."""
+
+import datetime as dt
+from datetime import date
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from ansinh import cli
+from ansinh.enrolment import services
+from ansinh.rules.errors import InputError
+from ansinh.rules.hi import household_quote
+from ansinh.rules.parameters import default_table
+from ansinh.rules.vsi import vsi_method_quote
+from tests.factories import enrol, make_person, record_receipt
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user, language):
+    c = Client()
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    c.force_login(user)
+    return c
+
+
+def test_the_rules_name_the_field_of_a_bad_input():
+    t, on = default_table(), date(2025, 8, 1)
+    cases = [
+        (lambda: vsi_method_quote(t, 2_000_000, [], on, method="3", months=4), "months"),
+        (lambda: vsi_method_quote(t, 2_000_000, [], on, method="advance", months=18), "months"),
+        (lambda: vsi_method_quote(t, 2_000_000, [], on, method="advance", months=72), "months"),
+        (lambda: vsi_method_quote(t, 2_000_000, [], on, method="2"), "mode"),
+        (lambda: vsi_method_quote(t, 2_000_000, ["rich"], on), "group"),
+        (lambda: vsi_method_quote(t, 2_000_000, [], on, support_months_used=-1), "support_used"),
+        (lambda: household_quote(t, [on, date(2026, 9, 1)], months=12), "card_end"),
+        (lambda: household_quote(t, [on], months=5), "months"),
+    ]
+    for call, field in cases:
+        with pytest.raises(InputError) as err:
+            call()
+        assert err.value.field == field, err.value
+
+
+def test_counselling_page_words_a_bad_months_in_vietnamese_and_in_english(users):
+    params = {"tab": "vsi", "income": 2000000, "group": "other", "mode": "3", "months": 4,
+              "on": "2025-08-01"}  # fmt: skip
+    vi = _client(users["official"], "vi").get(reverse("counsel"), params)
+    assert vi.context["form"].errors["months"] == [
+        "Với phương thức 3 tháng một lần, số tháng đóng phải là bội số của 3, không phải 4."
+    ]
+    assert "Số tháng đóng" in vi.content.decode()  # the field's label beside it
+    en = _client(users["official"], "en").get(reverse("counsel"), params)
+    assert en.context["form"].errors["months"] == [
+        "With payment every 3 months, the months paid must be a multiple of 3, not 4."
+    ]
+    lump = _client(users["official"], "vi").get(
+        reverse("counsel"), {**params, "mode": "advance", "months": 18}
+    )
+    assert lump.context["form"].errors["months"] == [
+        "Đóng một lần phải đủ năm (12, 24, ... tháng), không phải 18 tháng."
+    ]
+
+
+def test_household_tab_puts_a_late_member_beside_the_card_end(users):
+    r = _client(users["official"], "vi").get(
+        reverse("counsel"),
+        {
+            "tab": "join",
+            "enrolled": 0,
+            "months": 12,
+            "join_1": "2025-08-01",
+            "join_2": "2026-09-01",
+        },  # fmt: skip
+    )
+    assert r.context["quote"] is None
+    assert r.context["form"].errors["card_end"] == [
+        "Thành viên thứ 2 tham gia ngày 01/09/2026, sau ngày thẻ hết hạn 31/07/2026."
+    ]
+
+
+def test_household_receipt_for_a_period_the_law_does_not_have_is_worded(users, office):
+    head = make_person(office, "Đặng Văn Kỳ", household_order=1)
+    services.enrol_hi(users["official"], head.household, [head], 12, date.today())
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as err:
+        services.record_hi_receipt(
+            users["official"],
+            head.household,
+            services.ReceiptInput(number="HK-5", paid_on=date.today(), months=5),
+        )
+    (message,) = err.value.message_dict["months"]
+    assert message.startswith("BHYT hộ gia đình đóng theo kỳ") and "5 tháng" in message
+
+
+def test_ansinh_command_words_a_bad_quote_naming_the_option(monkeypatch, capsys):
+    argv = ["ansinh", "quote", "vsi", "--income", "3000000", "--mode", "3", "--months", "4"]
+    monkeypatch.setenv("ANSINH_LANGUAGE", "vi")
+    assert cli.main(argv) == 2
+    assert capsys.readouterr().err == (
+        "error: --months: Với phương thức 3 tháng một lần, số tháng đóng phải là bội số của 3, "
+        "không phải 4.\n"
+    )
+    monkeypatch.setenv("ANSINH_LANGUAGE", "en")
+    assert cli.main(argv) == 2
+    assert capsys.readouterr().err.startswith("error: --months: With payment every 3 months")
+    assert cli.main(["ansinh", "quote", "vsi", "--income", "100"]) == 2
+    assert capsys.readouterr().err.startswith("error: --income: The monthly income 100 đ")
+
+
+class _Dec2026(dt.date):
+    @classmethod
+    def today(cls):
+        return cls(2026, 12, 4)
+
+
+def test_person_comparison_raises_the_income_to_the_floor_of_the_first_month(
+    users, office, monkeypatch
+):
+    # paid through 12/2026 at 1,500,000: continuing starts 01/2027, when the floor is 2,200,000
+    # (Decree 351/2025); the comparison is priced at the floor, as the person's file says,
+    # not refused.
+    for module in ("ansinh.counselling.views", "ansinh.counselling.outlook"):
+        monkeypatch.setattr(f"{module}.date", _Dec2026)
+    e = enrol(office, "Lê Văn Sàn", paid_through=date(2026, 12, 1), income=1_500_000,
+              start=date(2020, 1, 1))  # fmt: skip
+    record_receipt(e, "LS-1", date(2020, 1, 1), 84, date(2020, 1, 5))  # 01/2020 .. 12/2026
+    r = _client(users["official"], "vi").get(reverse("person_counsel", args=[e.person_id]))
+    assert r.context["error"] is None
+    assert r.context["income"] == 2_200_000 and r.context["projection"] is not None
+    assert 'data-testid="withdrawal-workings"' in r.content.decode()
