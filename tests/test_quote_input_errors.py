@@ -135,3 +135,18 @@ def test_person_comparison_raises_the_income_to_the_floor_of_the_first_month(
     assert r.context["error"] is None
     assert r.context["income"] == 2_200_000 and r.context["projection"] is not None
     assert 'data-testid="withdrawal-workings"' in r.content.decode()
+
+
+def test_person_file_and_comparison_say_the_same_lump_sum(users, office, monkeypatch):
+    # 61 months paid, 12/2021 .. 12/2026 (December paid in November): the person's file and
+    # the comparison both count them (5.5 years with the leftover month), one lump sum.
+    for module in ("ansinh.counselling.views", "ansinh.counselling.outlook"):
+        monkeypatch.setattr(f"{module}.date", _Dec2026)
+    e = enrol(office, "Đặng Văn Một Lần", paid_through=date(2026, 12, 1), income=2_200_000,
+              start=date(2021, 12, 1))  # fmt: skip
+    record_receipt(e, "ML-1", date(2021, 12, 1), 61, date(2021, 12, 5))
+    c = _client(users["official"], "vi")
+    outlook = c.get(reverse("person_detail", args=[e.person_id])).context["outlook"]
+    sheet = c.get(reverse("person_counsel", args=[e.person_id])).context["projection"]
+    assert outlook.now.counted_months == sheet.now.counted_months == 61
+    assert outlook.now.one_time_withdrawal == sheet.now.one_time_withdrawal > 0

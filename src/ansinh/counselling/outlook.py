@@ -34,14 +34,19 @@ class Outlook:
 
 
 def person_outlook(person, history: list[ContributionMonth], today: date | None = None) -> Outlook:
-    """Years counted so far, the retirement month, and the pension if they keep paying."""
+    """Years counted so far, the retirement month, and the pension if they keep paying.
+
+    The record is assessed in the month a continuation would start (this month, or the month
+    after the last one paid ahead), as the comparison on the counselling page and its sheet
+    assess it (``compare_person``): the months already paid count, and the lump sum said here
+    is the one the sheet shows."""
     table = current_table()
     today_month = Month.of(today or date.today())
     born = Month.of(person.birth_date)
     ret = retirement(person.sex, born, table)
-    now = assess(table, person.sex, born, history, today_month)
-    enrolment = open_vsi(person)
     start = continuation_start(history, today_month)
+    now = assess(table, person.sex, born, history, start)
+    enrolment = open_vsi(person)
     income = at_least_minimum(table, enrolment.income if enrolment else 0, start)
     projection = None
     if not now.eligible:
