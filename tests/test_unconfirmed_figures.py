@@ -131,6 +131,12 @@ def test_admin_lists_every_unconfirmed_row(admin_client):
         assert key in html
 
 
+def test_admin_names_the_rows_in_vietnamese(admin_client):
+    r = admin_client.get(reverse("admin:parameters_parameter_changelist"))
+    html = r.content.decode()
+    assert "Xóa các tham số pháp lý đã chọn" in html and "pháp lýs" not in html
+
+
 def test_admin_confirms_rows_with_an_audit_entry(admin_client):
     row = Parameter.objects.get(key="hi.periods", valid_from=date(2025, 7, 1))
     r = admin_client.post(

@@ -34,6 +34,7 @@ class Parameter(models.Model):
             models.UniqueConstraint("key", "province", "valid_from", name="uniq_parameter_in_force")
         ]
         verbose_name = _("legal parameter")
+        verbose_name_plural = _("legal parameters")
 
     def __str__(self):
         return f"{self.key} = {self.value} ({self.valid_from})"
