@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from ansinh import cli
 from ansinh.enrolment import services
+from ansinh.registry.models import CompulsoryPeriod
 from ansinh.rules.errors import InputError
 from ansinh.rules.hi import household_quote
 from ansinh.rules.parameters import default_table
@@ -150,3 +151,36 @@ def test_person_file_and_comparison_say_the_same_lump_sum(users, office, monkeyp
     sheet = c.get(reverse("person_counsel", args=[e.person_id])).context["projection"]
     assert outlook.now.counted_months == sheet.now.counted_months == 61
     assert outlook.now.one_time_withdrawal == sheet.now.one_time_withdrawal > 0
+
+
+def test_enrolment_on_the_missing_years_lump_sum_is_for_retirement_age(users, office):
+    from django.core.exceptions import ValidationError
+
+    start = date.today().replace(day=1)
+    young = make_person(office, "Trần Văn Trẻ", birth_date=date(1990, 3, 1), sex="M")
+    with pytest.raises(ValidationError) as err:
+        services.enrol_vsi(users["official"], young, 2_000_000, "missing", start, lump_years=2)
+    (message,) = err.value.message_dict["method"]
+    assert message.startswith("Đóng một lần cho những năm còn thiếu chỉ dành cho người đã đủ")
+    # the form shows it beside the method, and nothing is written
+    r = _client(users["official"], "vi").post(
+        reverse("vsi_enrol", args=[young.pk]),
+        {
+            "income": 2000000,
+            "method": "missing",
+            "lump_years": 2,
+            "start": start.strftime("%Y-%m"),
+        },  # fmt: skip
+    )
+    assert r.status_code == 200 and "method" in r.context["form"].errors
+    assert not young.vsi_enrolments.exists()
+    # a woman at retirement age with 12 years of compulsory insurance: 3 missing years, not 4
+    old = make_person(office, "Lê Thị Thiếu", birth_date=date(1960, 1, 10), sex="F")
+    CompulsoryPeriod.objects.create(
+        person=old, start=date(2003, 1, 1), end=date(2014, 12, 1), salary=3_000_000
+    )
+    with pytest.raises(ValidationError) as err:
+        services.enrol_vsi(users["official"], old, 2_000_000, "missing", start, lump_years=4)
+    assert "3" in err.value.message_dict["lump_years"][0]
+    enrolled = services.enrol_vsi(users["official"], old, 2_000_000, "missing", start, 3)
+    assert enrolled.lump_years == 3

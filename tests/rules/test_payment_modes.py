@@ -173,3 +173,32 @@ def test_supported_months_and_what_is_left_add_up_to_the_cap(mode, g, used, k):
 def test_fund_return_is_a_parameter_with_its_source():
     row = T.row("vsi.fund_monthly_return", AUG25)
     assert row.value == Decimal("0.005") and row.unconfirmed and "Decree 159/2025" in row.source
+
+
+# --- who may pay the missing years in one lump sum ---------------------------------------
+
+
+def _years_paid(n):
+    from ansinh.rules.pension import constant_history
+
+    return constant_history(Month(2000, 1), 12 * n, 2_000_000, "voluntary")
+
+
+def test_missing_years_only_at_retirement_age_and_a_few_years_short():
+    from ansinh.rules.errors import InputError
+    from ansinh.rules.pension import missing_years
+
+    on = Month(2026, 1)
+    # a woman born 01/1960 reached her retirement age (55 y 8 m) in 09/2015
+    assert missing_years(T, "F", Month(1960, 1), _years_paid(12), on) == 3
+    assert missing_years(T, "F", Month(1960, 1), _years_paid(10), on) == 5
+    partial = _years_paid(12)[:-5]  # 139 months: 41 short, 4 years (a year begun counts)
+    assert missing_years(T, "F", Month(1960, 1), partial, on) == 4
+    for born, years, code in (
+        (Month(1980, 1), 12, "missing_not_at_age"),  # 46 years old
+        (Month(1960, 1), 8, "missing_too_many"),  # 7 years short, at most 5
+        (Month(1960, 1), 15, "missing_none"),  # 15 years: a pension already
+    ):
+        with pytest.raises(InputError) as err:
+            missing_years(T, "F", born, _years_paid(years), on)
+        assert (err.value.field, err.value.code) == ("method", code)

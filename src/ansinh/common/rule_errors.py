@@ -80,6 +80,14 @@ def _quote_messages():
         "enrolled": _("The members already holding the card must be 0 or more, not %(n)s."),
         "both": _("Give either the card period or the card's end date, not both."),
         "after_end": _("Member %(member)s joins on %(joined)s, after the card ends on %(end)s."),
+        "missing_not_at_age": _(
+            "The lump sum for missing years is for a person at retirement age; this person "
+            "reaches it in %(reached)s."
+        ),
+        "missing_none": _("No years are missing: the record already gives a pension."),
+        "missing_too_many": _(
+            "%(years)s years are missing; the lump sum for missing years covers at most %(max)s."
+        ),
         "too_long": _(
             "Member %(member)s would pay %(n)s months; a card lasts at most %(max)s months."
         ),

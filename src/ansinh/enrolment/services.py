@@ -21,6 +21,7 @@ from ansinh.registry.services import check_can_edit
 from ansinh.rules.errors import InputError
 from ansinh.rules.hi import card_validity_start, hi_quote, household_quote
 from ansinh.rules.months import Month
+from ansinh.rules.pension import missing_years
 from ansinh.rules.vsi import (
     LUMP_SUM_METHODS,
     MODES,
@@ -170,6 +171,8 @@ def enrol_vsi(
             _("%(name)s already has an open voluntary social insurance enrolment.")
             % {"name": person.full_name}
         )
+    if method == PaymentMethod.MISSING_YEARS:
+        _check_missing_years(person, start, lump_years)
     enrolment = VsiEnrolment(
         person=person,
         start_month=start,
@@ -184,6 +187,30 @@ def enrol_vsi(
     enrolment = audited_save(enrolment, user)
     _announce(enrolment, user)
     return enrolment
+
+
+def _check_missing_years(person: Person, start: date, lump_years: int) -> None:
+    """The lump sum for missing years: at retirement age, a few years short, and no more years
+    than are missing (rules.pension.missing_years, on the person's whole record)."""
+    from .queries import contribution_history
+
+    history = [c for c in contribution_history(person) if c.month < Month.of(start)]
+    try:
+        years = missing_years(
+            current_table(), person.sex, Month.of(person.birth_date), history, Month.of(start)
+        )
+    except InputError as exc:
+        raise ValidationError({"method": quote_error(exc)}) from None
+    if lump_years > years:
+        raise ValidationError(
+            {
+                "lump_years": _(
+                    "%(name)s is missing %(n)s years of contributions; the lump sum covers "
+                    "at most those %(n)s years."
+                )
+                % {"name": person.full_name, "n": years}
+            }
+        )
 
 
 def _announce(enrolment, user) -> None:

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
+from .errors import InputError
 from .money import frac, round_dong
 from .months import Month, iter_months
 from .parameters import ParameterTable, keys_read, reading
@@ -55,6 +56,7 @@ __all__ = [
     "constant_history",
     "Withdrawal",
     "one_time_withdrawal",
+    "missing_years",
 ]
 
 KINDS = ("compulsory", "voluntary")
@@ -428,3 +430,40 @@ def project_continuation(
         assessment=final,
         now=now,
     )
+
+
+def missing_years(
+    table: ParameterTable, sex: str, born: Month, history: Iterable[ContributionMonth], on
+) -> int:
+    """The missing years a person may pay in one lump sum in month ``on`` (Law 41/2024
+    art. 36; Decree 159/2025 art. 7): only at or past the retirement age, with the record
+    short of ``pension.min_years`` by at most ``vsi.missing_years.max_years``; the months
+    short rounded up to whole years. :class:`InputError` (field ``method``) otherwise."""
+    sex = normalise_sex(sex)
+    on = _as_on(on)
+    born = Month.parse(born) if isinstance(born, str) else born
+    ret = retirement(sex, born, table)
+    if on < ret.pension_start:
+        raise InputError(
+            "method",
+            "missing_not_at_age",
+            "the lump sum for missing years is for a person at retirement age; this person "
+            "reaches it in %(reached)s",
+            reached=f"{ret.reached.month:02d}/{ret.reached.year}",
+        )
+    short = assess(table, sex, born, history, on).months_short
+    if short == 0:
+        raise InputError(
+            "method", "missing_none", "no years are missing: the record already gives a pension"
+        )
+    years = -(-short // 12)
+    most = int(table.value("vsi.missing_years.max_years", on.first_day()))
+    if years > most:
+        raise InputError(
+            "method",
+            "missing_too_many",
+            "%(years)s years are missing; the lump sum covers at most %(max)s",
+            years=years,
+            max=most,
+        )
+    return years
