@@ -184,3 +184,28 @@ def test_enrolment_on_the_missing_years_lump_sum_is_for_retirement_age(users, of
     assert "3" in err.value.message_dict["lump_years"][0]
     enrolled = services.enrol_vsi(users["official"], old, 2_000_000, "missing", start, 3)
     assert enrolled.lump_years == 3
+
+
+def test_months_paid_ahead_are_refunded_not_counted_in_a_withdrawal_now(users, office, monkeypatch):
+    # paid 12 months at a time, 01/2020 .. 12/2026 in 01/2026 to 12/2026: in 06/2026 a
+    # withdrawal counts 01/2020 .. 06/2026 (6 years 6 months); the 6 months after are refunded
+    # (Decree 159/2025), and continuing starts in 01/2027.
+    class _Jun2026(dt.date):
+        @classmethod
+        def today(cls):
+            return cls(2026, 6, 15)
+
+    for module in ("ansinh.counselling.views", "ansinh.counselling.outlook"):
+        monkeypatch.setattr(f"{module}.date", _Jun2026)
+    e = enrol(office, "Phan Thị Trước", paid_through=date(2026, 12, 1), income=2_000_000,
+              start=date(2020, 1, 1), method="12")  # fmt: skip
+    record_receipt(e, "TR-1", date(2020, 1, 1), 84, date(2020, 1, 5))
+    c = _client(users["official"], "vi")
+    r = c.get(reverse("person_counsel", args=[e.person_id]))
+    sheet = r.context["projection"]
+    assert sheet.now.counted_months == 78 and sheet.refunded_months == 6
+    assert str(sheet.from_month) == "2027-01"
+    assert 'data-testid="refunded-months"' in r.content.decode()
+    outlook = c.get(reverse("person_detail", args=[e.person_id])).context["outlook"]
+    assert outlook.now.counted_months == 78
+    assert outlook.now.one_time_withdrawal == sheet.lump_sum_now

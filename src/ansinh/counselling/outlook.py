@@ -36,16 +36,15 @@ class Outlook:
 def person_outlook(person, history: list[ContributionMonth], today: date | None = None) -> Outlook:
     """Years counted so far, the retirement month, and the pension if they keep paying.
 
-    The record is assessed in the month a continuation would start (this month, or the month
-    after the last one paid ahead), as the comparison on the counselling page and its sheet
-    assess it (``compare_person``): the months already paid count, and the lump sum said here
-    is the one the sheet shows."""
+    The record is assessed as a withdrawal this month would count it (``withdrawal_month``),
+    as the comparison on the counselling page and its sheet assess it (``compare_person``):
+    this month counts once paid, months paid ahead after it do not (they are refunded)."""
     table = current_table()
     today_month = Month.of(today or date.today())
     born = Month.of(person.birth_date)
     ret = retirement(person.sex, born, table)
     start = continuation_start(history, today_month)
-    now = assess(table, person.sex, born, history, start)
+    now = assess(table, person.sex, born, history, withdrawal_month(start, today_month))
     enrolment = open_vsi(person)
     income = at_least_minimum(table, enrolment.income if enrolment else 0, start)
     projection = None
@@ -67,6 +66,13 @@ def continuation_start(history: list[ContributionMonth], today: Month) -> Month:
     """The first month a person who keeps paying would pay: this month, or the month after
     the last one paid when they have paid ahead."""
     return max([today] + [h.month + 1 for h in history[-1:]])
+
+
+def withdrawal_month(start: Month, today: Month) -> Month:
+    """The month a withdrawal asked for today is assessed in: the months before it count.
+    This month counts when it is paid; months paid ahead after it are refunded instead
+    (Decree 159/2025), not counted."""
+    return min(start, today + 1)
 
 
 def default_income(person, history: list[ContributionMonth], today: date | None = None) -> int:
@@ -124,7 +130,8 @@ def compare_person(
 ):
     """The same comparison for a registered person, on their real contribution history."""
     table = current_table()
-    start = continuation_start(history, Month.of(today or date.today()))
+    today_month = Month.of(today or date.today())
+    start = continuation_start(history, today_month)
     return project_continuation(
         table,
         person.sex,
@@ -134,4 +141,5 @@ def compare_person(
         start,
         groups=groups_on(person, start.first_day()),
         province=person.commune.province_id,
+        withdraw_on=withdrawal_month(start, today_month),
     )

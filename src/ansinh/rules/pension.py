@@ -366,9 +366,12 @@ class Projection:
     rate_percent: Decimal
     monthly_net_cost: int
     total_net_cost: int
-    lump_sum_now: int  # one-time withdrawal if taken at ``from_month``
+    lump_sum_now: int  # one-time withdrawal if taken at ``withdraw_on`` (``from_month``)
     assessment: PensionAssessment = field(repr=False)
     now: PensionAssessment = field(repr=False)
+    #: months of ``history`` from ``withdraw_on`` on: paid ahead, refunded on a withdrawal
+    #: (less the state support, Decree 159/2025), not counted in it
+    refunded_months: int = 0
 
 
 def project_continuation(
@@ -380,8 +383,13 @@ def project_continuation(
     from_month: Month,
     groups: Iterable[str] | str = ("other",),
     province: str | None = None,
+    withdraw_on: Month | None = None,
 ) -> Projection:
     """Compare "withdraw a lump sum now" with "continue voluntarily at ``income``".
+
+    The lump sum is assessed in ``withdraw_on`` (default ``from_month``): a person who has
+    paid months ahead and withdraws in this month has the months after it refunded, not
+    counted (``refunded_months``), while continuing starts after the last month paid.
 
     The person pays every month from ``from_month`` until both the retirement
     age and the minimum years are reached (the later of the two; past the
@@ -394,12 +402,14 @@ def project_continuation(
     from_month = _as_on(from_month)
     born = Month.parse(born) if isinstance(born, str) else born
     history = list(history)
-    now = assess(table, sex, born, history, from_month)
+    at_start = assess(table, sex, born, history, from_month)
     if any(c.month >= from_month for c in history):
         raise ValueError("history must end before from_month")
+    withdraw_on = from_month if withdraw_on is None else min(_as_on(withdraw_on), from_month)
+    now = at_start if withdraw_on == from_month else assess(table, sex, born, history, withdraw_on)
     ret = retirement(sex, born, table)
     min_years = int(table.value("pension.min_years", from_month.first_day()))
-    short = max(0, min_years * 12 - now.counted_months)
+    short = max(0, min_years * 12 - at_start.counted_months)
     pension_start = max(ret.pension_start, from_month + short)
     months_needed = pension_start - from_month
     # the minimum years may differ at the later date (dated table): extend if needed
@@ -429,6 +439,7 @@ def project_continuation(
         lump_sum_now=now.one_time_withdrawal,
         assessment=final,
         now=now,
+        refunded_months=sum(1 for c in history if c.month >= withdraw_on),
     )
 
 
