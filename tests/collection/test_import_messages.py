@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from ansinh.collection import imports
 from ansinh.collection.choices import ImportStatus
 from ansinh.enrolment.models import Receipt
+from tests.english import client  # noqa: F401 - fixture: pages in English
 
 from .test_imports import PAID, csv_bytes, errors, net, row, run
 
@@ -136,3 +137,20 @@ def test_the_messages_are_vietnamese_first(users, two):
         rows = [row("BL-é", a)]
         batch = run(users["postmgr"], csv_bytes(rows, encoding="latin-1"))
         assert batch.message.startswith("Dòng 2, cột so_bien_lai")
+
+
+def test_a_file_that_could_not_be_read_does_not_say_every_row_was_accepted(client, users, two):  # noqa: F811
+    """The report under a failed import (the file unreadable, no row read) says that no row
+    was written, not 'Every row was accepted.' (seen on the upload page with a cp1258 file)."""
+    a, _b = two
+    data = csv_bytes([row("BL-Đợt", a)]).decode().encode("utf-16")  # not UTF-8
+    batch = run(users["postmgr"], data)
+    assert batch.status == ImportStatus.FAILED
+    client.force_login(users["postmgr"])
+    page = client.get(f"/collection/imports/{batch.pk}/").content.decode()
+    assert "Every row was accepted." not in page
+    assert "No row was written." in page
+    done = run(users["postmgr"], csv_bytes([row("BL-9", a)]))
+    assert done.status == ImportStatus.DONE
+    page = client.get(f"/collection/imports/{done.pk}/").content.decode()
+    assert "Every row was accepted." in page
