@@ -64,6 +64,11 @@ def test_pdf_and_excel_with_a_bad_date_go_to_the_page_that_shows_the_message(cli
     assert r.status_code == 302 and "format" not in r.url and "month=2025-13" in r.url
     r = client.get("/dashboard/export.xlsx?on=2025-13-01")
     assert r.status_code == 302 and r.url.startswith("/dashboard/?on=2025-13-01")
+    r = client.get("/leaderboard/?year=20x5&quarter=2&format=xlsx")
+    assert r.status_code == 302 and "format" not in r.url and "year=20x5" in r.url
+    assert "20x5 is not a year" in client.get(r.url).content.decode()
+    r = client.get("/leaderboard/?year=2025&quarter=2&format=xlsx")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxml")
 
 
 def test_leaderboard_and_targets_name_a_bad_year_or_quarter(client, users):

@@ -43,6 +43,13 @@ def _figures(request, series=True):
     return office_figures(request.user, office, on, baseline, series=series), params
 
 
+def _page_instead(request, name):
+    """A file asked for with a bad parameter: the page, whose form names it (a file cannot)."""
+    query = request.GET.copy()
+    query.pop("format", None)
+    return redirect(f"{reverse(name)}?{query.urlencode()}")
+
+
 @login_required
 def dashboard(request):
     f, params = _figures(request)
@@ -71,7 +78,7 @@ def dashboard(request):
 def dashboard_export(request):
     f, params = _figures(request, series=False)
     if params.errors:  # a file cannot show the message: the dashboard's form does
-        return redirect(f"{reverse('dashboard')}?{request.GET.urlencode()}")
+        return _page_instead(request, "dashboard")
     return exports.response(exports.dashboard_xlsx(f), f"ket-qua-{f.on:%Y%m%d}.xlsx")
 
 
@@ -80,9 +87,7 @@ def period_report(request):
     f, params = _figures(request, series=False)
     context = {"f": f, "lines": headline(f), "printed_on": date.today(), "params": params}
     if params.errors and request.GET.get("format") == "pdf":  # the page shows the message
-        query = request.GET.copy()
-        del query["format"]
-        return redirect(f"{reverse('period_report')}?{query.urlencode()}")
+        return _page_instead(request, "period_report")
     if request.GET.get("format") == "pdf":
         from weasyprint import HTML
 
@@ -100,6 +105,8 @@ def leaderboard_view(request):
     params = QueryParams(request.GET)
     year = params.year("year", year)
     quarter = params.int("quarter", quarter, lo=1, hi=4)
+    if params.errors and request.GET.get("format") == "xlsx":  # the page shows the message
+        return _page_instead(request, "leaderboard")
     leaders = leaderboard(request.user, office, year, quarter)
     if request.GET.get("format") == "xlsx":
         return exports.leaderboard_xlsx(office, year, quarter, leaders)
