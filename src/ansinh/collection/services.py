@@ -316,11 +316,13 @@ def start_import(user, uploaded, kind="receipts", keep_valid=False, run=None):
     return batch
 
 
-def recover_stopped_imports(imports=None) -> list:
+def recover_stopped_imports(imports=None, never_started=()) -> list:
     """Imports whose process is gone (a crash, a kill, a restart) marked failed, their
     accepted staging rows released (decision 0018). Nothing of theirs was written: an import
     is marked done in the transaction that writes its rows. Run when an import page or list
-    is shown (`imports`: the ones shown) and by `manage.py jobs recover` at start-up."""
+    is shown (`imports`: the ones shown) and by `manage.py jobs recover` at start-up, which
+    also gives the ids of imports still waiting whose worker took them and ended before it
+    began (`never_started`: their task was failed by `lease.recover_stopped_tasks`)."""
     from django.utils import timezone
 
     from ansinh.common import lease
@@ -329,15 +331,20 @@ def recover_stopped_imports(imports=None) -> list:
     from .models import ImportRow, ReceiptImport
 
     qs = ReceiptImport.objects.all() if imports is None else imports
+    gone = [
+        (batch, RUNNING)
+        for batch in qs.filter(status__in=RUNNING).order_by("pk")
+        if lease.owner_gone(batch.pk, batch.owner, batch.heartbeat_at)
+    ]
+    waiting = ReceiptImport.objects.filter(pk__in=never_started, status=ImportStatus.PENDING)
+    gone += [(batch, (ImportStatus.PENDING,)) for batch in waiting.order_by("pk")]
     stopped = []
-    for batch in qs.filter(status__in=RUNNING).order_by("pk"):
-        if not lease.owner_gone(batch.pk, batch.owner, batch.heartbeat_at):
-            continue
+    for batch, statuses in gone:
         with transaction.atomic():
             # A writer still committing holds this row: the update waits for it and then finds
             # the import done, so a finished import is never marked failed.
             marked = ReceiptImport.objects.filter(
-                pk=batch.pk, status__in=RUNNING, owner=batch.owner
+                pk=batch.pk, status__in=statuses, owner=batch.owner
             ).update(
                 status=ImportStatus.FAILED,
                 accepted=0,

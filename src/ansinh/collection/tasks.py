@@ -1,6 +1,6 @@
 """Background work (django-tasks). With the default ImmediateBackend a task runs in-process
 before the page returns; with the database backend (ANSINH_TASK_BACKEND=
-django_tasks_db.DatabaseBackend) run the worker: `manage.py db_worker`."""
+django_tasks_db.DatabaseBackend) run the worker: `manage.py worker`."""
 
 from django_tasks import task
 

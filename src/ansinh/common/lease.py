@@ -118,3 +118,31 @@ def owner_gone(key: int, owner: str, heartbeat_at: datetime | None, now=None) ->
     if held:
         return False
     return process_alive(owner) is False
+
+
+class WorkerGone(Exception):
+    """What a background task whose worker process ended before it finished is failed with
+    (`recover_stopped_tasks`; shown as its error wherever the task's result is read)."""
+
+
+def recover_stopped_tasks() -> list:
+    """The background tasks (django-tasks-db rows) still "running" whose worker is gone,
+    marked failed (decision 0018); the rows. `manage.py worker` runs the worker under its
+    owner ("host:pid:start") as the worker id, so a task it claimed is judged like an import:
+    gone when its worker ran on this host and is no longer that process. A task claimed by a
+    worker on another host, or by a plain `db_worker` (a random id), is left as it is."""
+    from django_tasks_db.models import DBTaskResult
+
+    stopped = []
+    for task in DBTaskResult.objects.running().order_by("started_at"):
+        worker = task.worker_ids[-1] if task.worker_ids else ""
+        if process_alive(worker) is not False:
+            continue
+        task.set_failed(
+            WorkerGone(
+                f"the worker {worker} ended (a crash, a kill or a restart) before the task "
+                "finished; what it had not committed was rolled back"
+            )
+        )
+        stopped.append(task)
+    return stopped
