@@ -105,6 +105,18 @@ def test_an_empty_amount_says_empty(users, two):
     )
 
 
+def test_an_empty_code_says_empty_and_what_to_write(users, two):
+    """Seen on the demo office: a row without ma_so_bhxh said '..., not .' (nothing)."""
+    a, _b = two
+    data = csv_bytes([row("BL-1", a), ["BL-2", "", *row("BL-2", a)[2:]]])
+    field, message = errors(run(users["postmgr"], data))[3]
+    assert field == "ma_so_bhxh"
+    assert message == (
+        "Social-insurance code is empty: write the participant's social-insurance code "
+        "(10 digits) or CCCD (12 digits)."
+    )
+
+
 @pytest.mark.parametrize("encoding", ["cp1258", "latin-1"])
 def test_a_file_in_a_legacy_encoding_names_the_row_and_column(users, two, encoding):
     a, _b = two

@@ -180,6 +180,10 @@ def identity_error(exc) -> str:
         text = {
             "required": _("%(field)s: the number is empty."),
             "length": _("%(field)s: a social-insurance code has exactly 10 digits, not %(v)s."),
+            "person_code_empty": _(
+                "%(field)s is empty: write the participant's social-insurance code (10 digits) "
+                "or CCCD (12 digits)."
+            ),
             "person_code": _(
                 "%(field)s: give the social-insurance code (10 digits) or the CCCD (12 digits), "
                 "not %(v)s."

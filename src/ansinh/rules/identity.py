@@ -181,6 +181,8 @@ def check_si_code(value: str) -> str:
 def check_person_code(value: str) -> str:
     """A social-insurance code (10 digits) or a CCCD (12 digits), as receipts name a person."""
     code = _digits(value)
+    if not code:
+        raise IdentityError("si_code", "person_code_empty", "the code is empty")
     if code.isdigit() and len(code) == 12:
         return check_cccd(code).number
     if code.isdigit() and len(code) == 10:
