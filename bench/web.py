@@ -3,9 +3,10 @@ and the collector's phone list.
 
 Serves the project as a server runs it (README, "A server serves ..."): gunicorn (4 sync
 workers, like a production install on this 2-core machine) with the database task backend
-and `manage.py db_worker` beside it, which refreshes stale figures outside the requests
-(decision 0026), on the bench database. The figures the office's dashboard reads are stored
-first, as the nightly `figures refresh` would have stored them. First one user asks for each
+and `manage.py worker` beside it (db_worker with its own process id), which refreshes stale
+figures outside the requests (decision 0026), on the bench database. The figures the office's
+dashboard reads are stored first, as the nightly `figures refresh` would have stored them.
+First one user asks for each
 page alone, one request after another: the single-request time, the machine's own speed.
 Then 20 virtual users log in (all of them before the clock starts: 20 password hashes in one
 second are a login storm, timed on its own at the end), 15 officials of the first office who
@@ -311,7 +312,7 @@ def main(runs: int = 1):
         [sys.executable, *gunicorn, "--log-level", "warning"], cwd=ROOT, env=env
     )
     worker = subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-reload", "--verbosity", "0"],
+        [sys.executable, "manage.py", "worker", "--no-reload", "--verbosity", "0"],
         cwd=ROOT,
         env=env,
     )
@@ -328,7 +329,8 @@ def main(runs: int = 1):
         run_load(users[:2] + users[-1:], ids, think=False)  # warm the workers
         print(
             f"\nPages, {USERS} concurrent users ({USERS - COLLECTORS} officials, {COLLECTORS} "
-            f"collectors), gunicorn 4 workers and a db_worker, {runs} run(s) (target p95 < 300 ms)"
+            f"collectors), gunicorn 4 workers and a task worker, {runs} run(s)"
+            " (target p95 < 300 ms)"
         )
         single = [single_requests(users, ids) for _ in range(runs)]
         for think, label in ((True, "with 0.5-1.5 s think time"), (False, "closed loop, no think")):
@@ -355,7 +357,7 @@ def main(runs: int = 1):
             f"  {len(users)} logins at the same moment (a password hash each, not timed above):"
             f" p50 {statistics.median(storm):.0f} ms, max {max(storm):.0f} ms"
         )
-        print(f"  figures refreshed in the background (db_worker): {background_refreshes(started)}")
+        print(f"  figures refreshed by the task worker: {background_refreshes(started)}")
     finally:
         for process in (server, worker):
             process.terminate()
