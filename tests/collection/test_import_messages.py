@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from ansinh.collection import imports
 from ansinh.collection.choices import ImportStatus
+from ansinh.common.text import money
 from ansinh.enrolment.models import Receipt
 from tests.english import client  # noqa: F401 - fixture: pages in English
 
@@ -166,3 +167,32 @@ def test_a_file_that_could_not_be_read_does_not_say_every_row_was_accepted(clien
     assert done.status == ImportStatus.DONE
     page = client.get(f"/collection/imports/{done.pk}/").content.decode()
     assert "Every row was accepted." in page
+
+
+def _mismatch(users, a, months):
+    due = net(a, months)
+    batch = run(users["postmgr"], csv_bytes([row("BL-1", a, months=months, amount=due - 18_000)]))
+    field, message = errors(batch)[2]
+    assert field == "so_tien"
+    return due, message
+
+
+def test_an_amount_not_due_is_in_the_offices_notation_and_says_what_to_do_in_vietnamese(users, two):
+    a, _b = two
+    with translation.override("vi"):
+        due, message = _mismatch(users, a, 3)
+    assert f"{due:,}" not in message  # not 1,518,000
+    assert message == (
+        f"Số tiền {money(due - 18_000)} không khớp với số tiền phải đóng {money(due)} cho 3 "
+        f"tháng: hãy sửa số tiền thành {money(due)}, hoặc sửa số tháng cho đúng với số tiền "
+        "đã thu."
+    )
+
+
+def test_an_amount_not_due_says_what_to_do_in_english(users, two):
+    a, _b = two
+    due, message = _mismatch(users, a, 3)
+    assert message == (
+        f"Amount {money(due - 18_000)} does not match the {money(due)} due for 3 months: "
+        f"correct the amount to {money(due)}, or the months to the number this amount pays for."
+    )

@@ -53,7 +53,12 @@ from django.utils.translation import gettext as _
 from ansinh.accounts.models import AuditEntry
 from ansinh.accounts.scope import scope_for
 from ansinh.common import lease
-from ansinh.common.rule_errors import identity_error, income_error, quote_error
+from ansinh.common.rule_errors import (
+    amount_mismatch,
+    identity_error,
+    income_error,
+    quote_error,
+)
 from ansinh.common.text import add_months
 from ansinh.enrolment.ledger import WriteConflict, first_new_receipt, write_staged_vsi_receipts
 from ansinh.enrolment.models import Receipt, VsiEnrolment, VsiStatus
@@ -835,8 +840,7 @@ class _Validator:
         if amount != quote.net_total:
             raise _Rejected(
                 "so_tien",
-                _("Amount %(got)s does not match the %(want)s due for %(n)s months.")
-                % {"got": f"{amount:,}", "want": f"{quote.net_total:,}", "n": months},
+                amount_mismatch(amount, quote.net_total, months),
             )
         return quote
 

@@ -36,6 +36,20 @@ def income_error(exc: IncomeOutOfRange) -> str:
     return text % values
 
 
+def amount_mismatch(got: int, want: int, months: int | None = None) -> str:
+    """A receipt's amount that is not the amount due, in the offices' notation and saying what
+    to do: 'Số tiền 1.500.000 đ không khớp ... hãy sửa số tiền thành 1.518.000 đ ...'."""
+    values = {"got": money(got), "want": money(want), "n": months}
+    if months is None:
+        text = _("Amount %(got)s does not match the %(want)s due: correct the amount to %(want)s.")
+    else:
+        text = _(
+            "Amount %(got)s does not match the %(want)s due for %(n)s months: correct the "
+            "amount to %(want)s, or the months to the number this amount pays for."
+        )
+    return text % values
+
+
 #: What the rules raise when a date lies outside the parameters table (e.g. 1990).
 QUOTE_DATE_ERRORS = (MissingParameter,)
 

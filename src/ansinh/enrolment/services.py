@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ansinh.accounts.audit import audited_save
-from ansinh.common.rule_errors import income_error, payback_error, quote_error
+from ansinh.common.rule_errors import amount_mismatch, income_error, payback_error, quote_error
 from ansinh.common.text import add_months, shift_date
 from ansinh.parameters.table import current_table
 from ansinh.registry.models import Household, Person
@@ -322,8 +322,7 @@ def record_vsi_receipt(user, enrolment: VsiEnrolment, data: ReceiptInput) -> Rec
     if data.amount is not None and data.amount != quote.net_total:
         raise ValidationError(
             {
-                "amount": _("Amount %(got)s does not match the %(want)s due for %(n)s months.")
-                % {"got": f"{data.amount:,}", "want": f"{quote.net_total:,}", "n": data.months}
+                "amount": amount_mismatch(data.amount, quote.net_total, data.months),
             }
         )
     collector_id = data.collector_id or person.collector_id
@@ -434,8 +433,7 @@ def _check_hi_amount(amount: int | None, due: int) -> None:
     if amount is not None and amount != due:
         raise ValidationError(
             {
-                "amount": _("Amount %(got)s does not match the %(want)s due.")
-                % {"got": f"{amount:,}", "want": f"{due:,}"}
+                "amount": amount_mismatch(amount, due),
             }
         )
 
