@@ -37,18 +37,29 @@ def xlsx(rows) -> bytes:
     return buf.getvalue()
 
 
-def test_a_cell_longer_than_the_csv_limit_names_its_row_and_column(users, two):
-    a, _b = two
+def _unclosed_quote(a) -> bytes:
     good = ",".join(str(c) for c in row("BL-1", a)[:5])
     # row 3 opens a quote in so_tien and never closes it: the rest of the file is one cell
     data = f'{HEADER}\n{good}\nBL-2,{a.person.si_code},03/11/2026,1,"264000\n'.encode()
-    data += ("x" * 200_000 + "\n").encode()
-    batch = run(users["postmgr"], data)
+    return data + ("x" * 200_000 + "\n").encode()
+
+
+def test_a_cell_longer_than_the_csv_limit_names_its_row_and_column(users, two):
+    a, _b = two
+    batch = run(users["postmgr"], _unclosed_quote(a))
     assert batch.status == ImportStatus.FAILED
     assert "field larger than field limit" not in batch.message
-    assert batch.message.startswith("Row 3, column so_tien: a cell is longer than 131.072")
+    # the number as English writes it (not 131.072)
+    assert batch.message.startswith("Row 3, column so_tien: a cell is longer than 131,072")
     assert "quote" in batch.message and "upload the file again" in batch.message
     assert not Receipt.objects.exists()
+
+
+def test_the_csv_limit_is_written_as_vietnamese_writes_numbers(users, two):
+    a, _b = two
+    with translation.override("vi"):
+        batch = run(users["postmgr"], _unclosed_quote(a))
+    assert batch.message.startswith("Dòng 3, cột so_tien: có một ô dài hơn 131.072 ký tự")
 
 
 def test_a_negative_amount_says_negative(users, two):

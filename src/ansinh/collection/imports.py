@@ -48,6 +48,7 @@ from types import SimpleNamespace
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ansinh.accounts.models import AuditEntry
@@ -273,7 +274,7 @@ def _csv_error(exc, fileobj, row: int, physical: int, header: list[str], delimit
         "%(where)s: a cell is longer than %(limit)s characters, so the file cannot be read. "
         'Nothing was read. Usually a quote (") opens the cell and is never closed: remove the '
         "stray quote (or close it) and upload the file again."
-    ) % {"where": where, "limit": f"{csv.field_size_limit():,}".replace(",", ".")}
+    ) % {"where": where, "limit": number_format(csv.field_size_limit(), force_grouping=True)}
 
 
 def _read_xlsx(fileobj, columns, required):
