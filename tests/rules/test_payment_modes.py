@@ -31,6 +31,8 @@ def payback_on() -> ParameterTable:
 
 
 # --- worked examples, by hand from the decree's formulas (r = 0.5% a month, the table's) ---
+# No published example with figures was found for these modes (searched 12/2026; see
+# tests/rules/test_published_examples.py's docstring), so these stay computed by hand.
 
 
 def test_advance_one_year_worked_example():

@@ -448,6 +448,20 @@ _series(
     ],
 )
 
+# Worked examples the figures are tested against (tests/rules/test_published_examples.py)
+_EX_LAODONG_2025 = (
+    "https://news.laodong.vn/cong-doan/muc-dong-bao-hiem-xa-hoi-tu-nguyen-moi-nhat-1568908.ldo"
+)
+_EX_TIMES24H = (
+    "https://www.times24h.com/social-insurance-how-much-is-the-minimum-benefit-and-how-many-"
+    "years-can-i-get-a-pension/"
+)
+_EX_VSS_2019 = (
+    "https://vss.gov.vn/english/news/Pages/vietnam-social-security.aspx?CateID=198&ItemID=8994"
+)
+_EX_VSS_QA = "https://vss.gov.vn/english/question/Pages/default.aspx?ItemID=1641"
+_EX_BAONGHEAN = "https://baonghean.vn/en/print/10097176.html"
+
 # Voluntary social insurance
 _series(
     "vsi.rate",
@@ -455,7 +469,11 @@ _series(
         (Decimal("0.16"), D(2008, 1, 1), "Law 71/2006/QH11 art. 100 (16% in 2008, +2 pts/2y)"),
         (Decimal("0.18"), D(2010, 1, 1), "Law 71/2006/QH11 art. 100"),
         (Decimal("0.20"), D(2012, 1, 1), "Law 71/2006/QH11 art. 100"),
-        (Decimal("0.22"), D(2014, 1, 1), "Law 71/2006/QH11 art. 100; Law 58/2014/QH13 art. 87"),
+        (
+            Decimal("0.22"),
+            D(2014, 1, 1),
+            "Law 71/2006/QH11 art. 100; Law 58/2014/QH13 art. 87; example: " + _EX_VSS_2019,
+        ),
         (Decimal("0.22"), D(2025, 7, 1), "Law 41/2024/QH15 art. 36"),
     ],
 )
@@ -463,15 +481,26 @@ _series(
     "vsi.income.floor_key",
     [
         ("poverty.rural", D(2016, 1, 1), "Law 58/2014/QH13 art. 87"),
-        ("poverty.rural", D(2025, 7, 1), "Law 41/2024/QH15 art. 31"),
+        ("poverty.rural", D(2025, 7, 1), "Law 41/2024/QH15 art. 31; example: " + _EX_LAODONG_2025),
     ],
     note="the income floor is the parameter named here (the rural poverty line)",
 )
 _series(
     "vsi.income.ceiling_multiplier",
     [
-        (20, D(2016, 1, 1), "Law 58/2014/QH13 art. 87 (20 x base salary)"),
-        (20, D(2025, 7, 1), "Law 41/2024/QH15 art. 31 (20 x reference level)"),
+        (
+            20,
+            D(2016, 1, 1),
+            "Law 58/2014/QH13 art. 87 (20 x base salary); examples: "
+            + _EX_TIMES24H
+            + " ; "
+            + _EX_BAONGHEAN,
+        ),
+        (
+            20,
+            D(2025, 7, 1),
+            "Law 41/2024/QH15 art. 31 (20 x reference level); example: " + _EX_LAODONG_2025,
+        ),
     ],
 )
 
@@ -490,7 +519,7 @@ for _g in SUPPORT_RATES_2018:
         SUPPORT_RATES_2018[_g],
         D(2018, 1, 1),
         D(2025, 6, 30),
-        "Decree 134/2015/ND-CP art. 14",
+        "Decree 134/2015/ND-CP art. 14" + ("" if _g == "island" else "; example: " + _EX_TIMES24H),
         unconfirmed=(_g == "island"),
         note=(
             "Decree 134/2015 has no island group (it would get 10%); rules.md puts island "
@@ -504,7 +533,7 @@ for _g in SUPPORT_RATES_2018:
         SUPPORT_RATES_2025[_g],
         D(2025, 7, 1),
         None,
-        "Decree 159/2025/ND-CP art. 5",
+        "Decree 159/2025/ND-CP art. 5; example: " + _EX_LAODONG_2025,
     )
 _p(
     "vsi.support.max_months",
@@ -513,7 +542,13 @@ _p(
     D(2025, 6, 30),
     "Decree 134/2015/ND-CP art. 14 (at most 10 years)",
 )
-_p("vsi.support.max_months", 120, D(2025, 7, 1), None, "Law 41/2024/QH15; Decree 159/2025 art. 5")
+_p(
+    "vsi.support.max_months",
+    120,
+    D(2025, 7, 1),
+    None,
+    "Law 41/2024/QH15; Decree 159/2025 art. 5; example: " + _EX_LAODONG_2025,
+)
 
 # Hanoi 2025 local top-ups, same base (22% x rural poverty line), in percentage points.
 HANOI_2025 = {"poor": 50, "near_poor": 60, "ethnic_minority": 10, "island": 10, "other": 10}
@@ -540,13 +575,22 @@ for _n, _d in ((1, 1), (3, 3), (6, 4), (12, 7)):
         "Law 41/2024/QH15 art. 36; Decision 595/QD-BHXH",
         note="payment on time within this many months from the first month of the period",
     )
-_p("vsi.advance.max_years", 5, D(2018, 1, 1), None, "Law 41/2024/QH15 art. 36 (up to 5 years)")
+_p(
+    "vsi.advance.max_years",
+    5,
+    D(2018, 1, 1),
+    None,
+    "Law 41/2024/QH15 art. 36 (up to 5 years); Decree 134/2015 art. 9 before: " + _EX_VSS_QA,
+)
 _p(
     "vsi.missing_years.max_years",
     5,
     D(2018, 1, 1),
     None,
     "Law 41/2024/QH15 art. 36 (missing years, at most 5, at retirement age)",
+    note="before 2025-07-01 Decree 134/2015 art. 9(1)(e) allowed up to 10 years (120 months) "
+    "to reach 20 years (VSS Q&A, " + _EX_VSS_QA + "); this row's 5 does not hold for "
+    "2018-2025: split it in /admin/ to quote a past date",
 )
 _p(
     "vsi.fund_monthly_return",
@@ -556,7 +600,10 @@ _p(
     "Decree 159/2025/ND-CP arts. 6-7: fund's average monthly investment return of the "
     "previous year",
     unconfirmed=True,
-    note="ASSUMED 0.5% per month; set the published figure each year",
+    note="ASSUMED 0.5% per month; set the published figure each year. The one published "
+    "amount found, 670 million for 120 missing months at 5,060,000 in 2016 ("
+    + _EX_BAONGHEAN
+    + "), fits this formula at about 0.16% a month, not 0.5%",
 )
 _p(
     "vsi.missed_months_payback",
@@ -646,7 +693,15 @@ for _y, _v in ADJUSTMENT_2026.items():
 # One-time withdrawal (art. 102)
 _WSRC = "Law 41/2024/QH15 art. 102"
 _p("withdrawal.multiplier.before_2014", Decimal("1.5"), D(2008, 1, 1), None, _WSRC)
-_p("withdrawal.multiplier.from_2014", Decimal("2"), D(2008, 1, 1), None, _WSRC)
+_p(
+    "withdrawal.multiplier.from_2014",
+    Decimal("2"),
+    D(2008, 1, 1),
+    None,
+    _WSRC + "; example: https://lawnet.vn/ngan-hang-phap-luat/en/tu-van-phap-luat/bao-hiem/"
+    "how-much-is-the-one-time-social-insurance-benefit-after-working-at-a-company-for-17-years-"
+    "1015894",
+)
 _p("withdrawal.split_year", 2014, D(2008, 1, 1), None, _WSRC)
 _p("withdrawal.under_one_year_cap", Decimal("2"), D(2008, 1, 1), None, _WSRC)
 _p(
@@ -673,8 +728,22 @@ _p("social_pension.age_poor", 70, D(2025, 7, 1), None, "Law 41/2024/QH15 art. 21
 
 # Household health insurance
 for _frm, _to, _src, _unc in (
-    (D(2018, 12, 1), D(2025, 6, 30), "Decree 146/2018/ND-CP art. 7", False),
-    (D(2025, 7, 1), None, "Decree 188/2025/ND-CP art. 6", False),
+    (
+        D(2018, 12, 1),
+        D(2025, 6, 30),
+        "Decree 146/2018/ND-CP art. 7; examples: http://tm247.info/bangtinhdongbhyt.html ; "
+        "https://en.tlklawfirm.vn/tu-01-07-muc-dong-bao-hiem-y-te-ho-gia-dinh-thay-doi-ra-sao-"
+        "khi-luong-co-so-tang",
+        False,
+    ),
+    (
+        D(2025, 7, 1),
+        None,
+        "Decree 188/2025/ND-CP art. 6; example (base 2,340,000, same under Decree 146): "
+        "https://vnnow.net/en/health/voters-propose-abolishing-health-insurance-fees-based-on-"
+        "base-salary-164050.html",
+        False,
+    ),
 ):
     _p("hi.rate", Decimal("0.045"), _frm, _to, _src)
     for _i, _pct in enumerate((100, 70, 60, 50, 40), start=1):
