@@ -193,3 +193,55 @@ def test_the_cycle_page_links_the_lists_of_its_month(client, users, october, off
         reverse("collection_official_list"), {"start": "2026-10-31", "end": "2026-10-01"}
     )
     assert bad.status_code == 400 and "end" in bad.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "said"),
+    [
+        (
+            "vi",
+            "2026-13-01",
+            "Biên lai từ ngày: 2026-13-01 không phải là ngày: tháng phải từ 1 đến 12.",
+        ),
+        (
+            "vi",
+            "hôm qua",
+            "Biên lai từ ngày: hôm qua không phải là ngày: hãy chọn trên lịch hoặc ghi theo "
+            "dạng dd/mm/yyyy.",
+        ),
+        (
+            "en",
+            "31/02/2026",
+            "Receipts from: 31/02/2026 is not a date: month 02/2026 has 28 days.",
+        ),
+        (
+            "en",
+            "yesterday",
+            "Receipts from: yesterday is not a date: choose one in the calendar or write it as "
+            "dd/mm/yyyy.",
+        ),
+    ],
+)
+def test_a_bad_date_names_its_field_and_the_format(client, users, language, start, said):
+    """Not Django's 'Nhập một ngày hợp lệ.': the field and what to write, as the report pages
+    say it (common.params)."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(users["official"])
+    r = client.get(reverse("collection_official_list"), {"start": start, "end": "2026-10-31"})
+    assert r.status_code == 400
+    assert r.context["form"].errors["start"] == [said]
+    assert said in r.content.decode().replace("&#x27;", "'")
+
+
+def test_the_end_of_the_period_is_named_too(client, users):
+    client.force_login(users["official"])
+    r = client.get(reverse("collection_official_list"), {"start": "2026-10-01", "end": ""})
+    assert r.status_code == 400
+    assert r.context["form"].errors["end"] == [
+        "Biên lai đến ngày: chưa có ngày: hãy chọn trên lịch hoặc ghi theo dạng dd/mm/yyyy."
+    ]
+    r = client.get(reverse("collection_official_list"), {"start": "2026-10-01", "end": "0/0/0"})
+    said = r.context["form"].errors["end"][0]
+    assert said.startswith("Biên lai đến ngày: 0/0/0: năm phải từ 1900")

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ansinh.accounts.models import Role, User
 from ansinh.common.rule_errors import validated
-from ansinh.common.widgets import DateInput
+from ansinh.common.widgets import DateInput, DayField
 from ansinh.places.models import Commune, Hamlet
 from ansinh.rules.identity import check_phone
 
@@ -142,8 +142,8 @@ class OfficialListForm(forms.Form):
             ("d03", _("D03-TS: household health insurance participants")),
         ],
     )
-    start = forms.DateField(label=_("Receipts from"), widget=DateInput())
-    end = forms.DateField(label=_("to"), widget=DateInput())
+    start = DayField(label=_("Receipts from"))
+    end = DayField(label=_("Receipts to"))
     organisation = forms.ModelChoiceField(
         label=_("Collection organisation"),
         queryset=Organisation.objects.none(),
