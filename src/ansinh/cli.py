@@ -28,10 +28,16 @@ def main(argv: list[str] | None = None) -> int:
 
         from ansinh.common.rule_errors import rule_error
         from ansinh.parameters.table import current_table
+        from ansinh.places.loader import province_names
         from ansinh.rules.cli import main as rules_main
 
         with translation.override(os.environ.get("ANSINH_LANGUAGE") or settings.LANGUAGE_CODE):
-            return rules_main(argv[1:], table=current_table(fallback=True), describe=rule_error)
+            return rules_main(
+                argv[1:],
+                table=current_table(fallback=True),
+                describe=rule_error,
+                provinces=province_names(),
+            )
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)

@@ -79,6 +79,10 @@ def _quote_messages():
             "not %(n)s."
         ),
         "unknown_mode": _("Unknown payment method %(m)s."),
+        "unknown_province": _(
+            "%(v)s is not the code of a province or city. The codes (also in "
+            "`ansinh quote vsi --help`): %(codes)s."
+        ),
         "years": _(
             "A lump sum covers 1 to %(max)s years (12 to %(max_months)s months), not %(n)s years."
         ),

@@ -43,3 +43,11 @@ def load_places() -> tuple[int, int]:
         Province.objects.bulk_create(new_provinces, batch_size=500)
         Commune.objects.bulk_create(new_communes, batch_size=500)
     return len(new_provinces), len(new_communes)
+
+
+def province_names() -> dict[str, str]:
+    """Today's provinces, code -> name ('01': 'Thành phố Hà Nội'), from the same package the
+    map is loaded from (no database needed: the `ansinh` command checks --province with it)."""
+    from vietnam_provinces import Province as PackageProvince
+
+    return {f"{p.code.value:02d}": p.name for p in PackageProvince.iter_all()}

@@ -192,21 +192,24 @@ class CheckFailed(Exception):
         self.data = data
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(provinces=None) -> argparse.ArgumentParser:
+    """``provinces`` (code -> name), when known, are listed in --province's help."""
     p = _Parser(prog="ansinh", description="Quotes from the social/health insurance rules.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     q = sub.add_parser("quote", help="premium quotes")
     qs = q.add_subparsers(dest="kind", required=True, parser_class=_Parser)
-    _add_vsi_quote(qs)
+    province_help = "2-digit province code" + (f": {province_list(provinces)}" if provinces else "")
+    _add_vsi_quote(qs, province_help)
     _add_hi_quote(qs)
     _add_retirement(sub)
     _add_pension(sub)
-    _add_withdrawal(sub)
+    _add_withdrawal(sub, province_help)
     _add_check(sub)
+    p.set_defaults(provinces=provinces)
     return p
 
 
-def _add_vsi_quote(qs) -> None:
+def _add_vsi_quote(qs, province_help) -> None:
     v = qs.add_parser("vsi", help="voluntary social insurance premium")
     v.add_argument("--income", type=_money, required=True, help="chosen monthly income (dong)")
     v.add_argument(
@@ -238,7 +241,7 @@ def _add_vsi_quote(qs) -> None:
         default=0,
         help="supported months the person has already had (toward the 120-month lifetime cap)",
     )
-    v.add_argument("--province", type=_province, default=None, help="2-digit province code")
+    v.add_argument("--province", type=_province, default=None, help=province_help)
     v.add_argument("--json", action="store_true")
 
 
@@ -293,7 +296,7 @@ def _add_pension(sub) -> None:
     pe.add_argument("--json", action="store_true")
 
 
-def _add_withdrawal(sub) -> None:
+def _add_withdrawal(sub, province_help) -> None:
     w = sub.add_parser(
         "withdrawal",
         help="one-time withdrawal (BHXH mot lan) and the pension it gives up",
@@ -317,7 +320,7 @@ def _add_withdrawal(sub) -> None:
     w.add_argument(
         "--group", type=_group, action="append", default=[], help="support group if continuing"
     )
-    w.add_argument("--province", type=_province, default=None, help="2-digit province code")
+    w.add_argument("--province", type=_province, default=None, help=province_help)
     w.add_argument(
         "--severe-illness",
         action="store_true",
@@ -391,7 +394,27 @@ def _write(stream: TextIO, text: str) -> None:
         stream.write(folded.encode("ascii", "ignore").decode("ascii"))
 
 
+def _check_province(args, provinces) -> None:
+    """--province must be one of ``provinces`` (code -> name) when the caller knows them."""
+    if args.province is None or provinces is None or args.province in provinces:
+        return
+    raise InputError(
+        "province",
+        "unknown_province",
+        "%(v)s is not the code of a province or city. The codes (also in "
+        "`ansinh quote vsi --help`): %(codes)s.",
+        v=args.province,
+        codes=province_list(provinces),
+    )
+
+
+def province_list(provinces) -> str:
+    """'01 Thành phố Hà Nội, 04 Tỉnh Cao Bằng, ...' (by code)."""
+    return ", ".join(f"{code} {provinces[code]}" for code in sorted(provinces))
+
+
 def _vsi(args, table, out) -> tuple[dict, list[str]]:
+    _check_province(args, args.provinces)
     on = args.on or date.today()
     q = vsi_method_quote(
         table,
@@ -431,10 +454,11 @@ def _vsi(args, table, out) -> tuple[dict, list[str]]:
         "parameters": list(q.parameters),
     }
     mode_label = {
+        "1": "hằng tháng (monthly)",
         "advance": "đóng trước nhiều năm (advance, discounted)",
         "missing": "đóng cho những năm còn thiếu (missing years, with interest)",
         "payback": "đóng bù tháng chậm (payback, with interest)",
-    }.get(q.mode, f"{q.mode} tháng / lần (every {q.mode} months)")
+    }.get(q.mode, f"{q.mode} tháng một lần (every {q.mode} months)")
     lines = [
         f"BHXH tự nguyện / voluntary social insurance — ngày {q.on:%d/%m/%Y}",
         f"Phương thức (mode):                 {mode_label}",
@@ -607,6 +631,7 @@ def _pension(args, table, out):
 
 
 def _withdrawal(args, table, out):
+    _check_province(args, args.provinces)
     on = args.on or Month.of(date.today())
     history = _history(args, on, args.salary, "salary")
     if any(c.month >= on for c in history):
@@ -760,6 +785,7 @@ OPTIONS = {
     "enrolled": "--enrolled",
     "card_end": "--until",
     "join_1": "--member",
+    "province": "--province",
 }
 
 
@@ -781,19 +807,21 @@ def main(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     describe=None,
+    provinces=None,
 ) -> int:
     """Run the CLI; returns the exit code (0 ok, 1 a checked number is wrong, 2 invalid input).
 
     ``describe(IdentityError) -> str`` words a failed ``check`` (the ``ansinh`` command passes
     the translated messages of ``ansinh.common``); by default Vietnamese field, English reason.
     It also words a quote's bad input (``InputError``, an income out of range, a refused
-    payback) when given; without it those stay the rules' English.
+    payback) when given; without it those stay the rules' English. ``provinces`` (code ->
+    name), when given, are the codes --province accepts (listed in its help and its error).
     """
     stdout = sys.stdout if stdout is None else stdout
     stderr = sys.stderr if stderr is None else stderr
     argv = sys.argv[1:] if argv is None else list(argv)
     table = default_table() if table is None else table
-    parser = build_parser()
+    parser = build_parser(provinces)
     try:
         try:
             with contextlib.redirect_stdout(stdout):  # --help goes to our stdout
