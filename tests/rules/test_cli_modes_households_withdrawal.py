@@ -144,6 +144,10 @@ def test_withdrawal_bad_history_names_the_line(tmp_path):
     path = _history(tmp_path, ["2030-01,2000000,voluntary,"])
     code, out, err = run("withdrawal", "--sex", "F", "--born", "1980-05", "--history", path,
                          "--on", "2026-01")  # fmt: skip
-    assert code == 2 and "before the month of the withdrawal" in err
+    # paid ahead: refunded, not counted (the counselling page's rule), not refused
+    assert code == 0 and err == "" and "1 tháng đóng trước" in out
+    d = run_json("withdrawal", "--sex", "F", "--born", "1980-05", "--history", path,
+                 "--on", "2026-01")  # fmt: skip
+    assert (d["refunded_months"], d["counted_months"], d["amount"]) == (1, 0, 0)
     code, out, err = run("withdrawal", "--sex", "F", "--born", "1980-05")
     assert code == 2 and "--history" in err

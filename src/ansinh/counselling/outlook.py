@@ -17,7 +17,9 @@ from ansinh.rules.pension import (
     Projection,
     assess,
     constant_history,
+    continuation_start,
     project_continuation,
+    withdrawal_month,
 )
 from ansinh.rules.retirement import Retirement, retirement
 from ansinh.rules.vsi import income_bounds
@@ -60,19 +62,6 @@ def person_outlook(person, history: list[ContributionMonth], today: date | None 
             province=person.commune.province_id,
         )
     return Outlook(today_month, ret, now, projection, income, enrolment is None)
-
-
-def continuation_start(history: list[ContributionMonth], today: Month) -> Month:
-    """The first month a person who keeps paying would pay: this month, or the month after
-    the last one paid when they have paid ahead."""
-    return max([today] + [h.month + 1 for h in history[-1:]])
-
-
-def withdrawal_month(start: Month, today: Month) -> Month:
-    """The month a withdrawal asked for today is assessed in: the months before it count.
-    This month counts when it is paid; months paid ahead after it are refunded instead
-    (Decree 159/2025), not counted."""
-    return min(start, today + 1)
 
 
 def default_income(person, history: list[ContributionMonth], today: date | None = None) -> int:

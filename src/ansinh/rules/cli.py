@@ -71,8 +71,10 @@ from .pension import (
     ContributionMonth,
     assess,
     constant_history,
+    continuation_start,
     one_time_withdrawal,
     project_continuation,
+    withdrawal_month,
 )
 from .retirement import normalise_sex, retirement
 from .vsi import (
@@ -309,7 +311,12 @@ def _add_withdrawal(sub, province_help) -> None:
     w.add_argument("--months", type=_positive, help="or: number of months contributed")
     w.add_argument("--salary", type=_money, help="with --months: constant monthly income (dong)")
     w.add_argument(
-        "--on", type=_month, default=None, help="month of the withdrawal, YYYY-MM (default now)"
+        "--on",
+        type=_month,
+        default=None,
+        help="month the withdrawal is asked in, YYYY-MM (default now): that month counts once "
+        "it is paid; months paid ahead after it are refunded, not counted (as on the "
+        "counselling page)",
     )
     w.add_argument(
         "--income",
@@ -632,16 +639,28 @@ def _pension(args, table, out):
 
 def _withdrawal(args, table, out):
     _check_province(args, args.provinces)
-    on = args.on or Month.of(date.today())
-    history = _history(args, on, args.salary, "salary")
-    if any(c.month >= on for c in history):
-        raise UsageError(f"the history must end before the month of the withdrawal ({on})")
+    asked = args.on or Month.of(date.today())
+    history = sorted(_history(args, asked, args.salary, "salary"), key=lambda c: c.month)
+    # The counselling page's rule (pension.withdrawal_month): this month counts once paid,
+    # months paid ahead after it are refunded, not counted; continuing starts after them.
+    start = continuation_start(history, asked)
+    on = withdrawal_month(start, asked)
     w = one_time_withdrawal(table, history, on, deduct_support=not args.severe_illness)
-    income = args.income if args.income is not None else income_bounds(table, on)[0]
+    income = args.income if args.income is not None else income_bounds(table, start)[0]
     p = project_continuation(
-        table, args.sex, args.born, history, income, on, args.group or ["other"], args.province
+        table,
+        args.sex,
+        args.born,
+        history,
+        income,
+        start,
+        args.group or ["other"],
+        args.province,
+        withdraw_on=on,
     )
     data = {
+        "asked_in": str(asked),
+        "refunded_months": p.refunded_months,
         "on": str(w.on),
         "counted_months": w.counted_months,
         "months_before_2014": w.months_before,
@@ -670,11 +689,16 @@ def _withdrawal(args, table, out):
         "parameters": list(w.parameters),
     }
     lines = [
-        f"BHXH một lần (one-time withdrawal) — tháng {w.on.month:02d}/{w.on.year}",
+        f"BHXH một lần (one-time withdrawal) — tháng {asked.month:02d}/{asked.year}",
         f"Thời gian đóng (counted): {w.counted_months} tháng; trước 2014 {w.months_before}, "
         f"từ 2014 {w.months_from}",
         f"Bình quân thu nhập đã điều chỉnh (average): {_d(w.average_income)}",
     ]
+    if p.refunded_months:
+        lines.append(
+            f"{p.refunded_months} tháng đóng trước sau tháng {asked.month:02d}/{asked.year} "
+            "không tính, được hoàn trả (months paid ahead: refunded, not counted)"
+        )
     if w.under_one_year:
         lines.append(f"Dưới 1 năm: số đã đóng {_d(w.paid)}, tối đa 2 tháng bình quân {_d(w.cap)}")
     else:

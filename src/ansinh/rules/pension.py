@@ -219,6 +219,21 @@ def one_time_withdrawal(
     return replace(w, parameters=keys_read(used))
 
 
+def continuation_start(history: Sequence[ContributionMonth], today: Month) -> Month:
+    """The first month a person who keeps paying would pay: this month, or the month after
+    the last one paid when they have paid ahead (``history`` in month order)."""
+    return max([today] + [h.month + 1 for h in history[-1:]])
+
+
+def withdrawal_month(start: Month, today: Month) -> Month:
+    """The month a withdrawal asked for in month ``today`` is assessed in (the months before
+    it count), ``start`` being ``continuation_start(history, today)``. This month counts once
+    it is paid; months paid ahead after it are refunded instead (Decree 159/2025), not
+    counted. The one rule of the counselling page, the person's file and ``ansinh
+    withdrawal --on``."""
+    return min(start, today + 1)
+
+
 def _withdrawal(table, counted, on: Month, avg: Fraction, deduct_support: bool = True):
     d = on.first_day()
     n = len(counted)
