@@ -58,6 +58,8 @@ def test_api_answers_every_generated_request_as_its_schema_says(case, token):
     # positive_data_acceptance is left out: a body the schema allows may still name a
     # participant who is not in the token's area; that is a documented 400 with the field.
     case.call_and_validate(
-        headers={"Authorization": f"Token {token}"},
+        # The in-process WSGI transport does not decode a compressed answer (GZipMiddleware
+        # compresses when asked): the bodies are checked as the schema gives them.
+        headers={"Authorization": f"Token {token}", "Accept-Encoding": "identity"},
         excluded_checks=[positive_data_acceptance],
     )
