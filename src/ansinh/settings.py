@@ -99,9 +99,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Pages compressed for phones on a mobile network (a collector's list of 1,400 people is
-    # 1.5 MB of HTML, 52 KB compressed); Django's GZip adds random bytes against BREACH.
-    "django.middleware.gzip.GZipMiddleware",
+    "ansinh.web.middleware.CompressPagesMiddleware",  # gzip when asked, not Excel/Word/PDF
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ansinh.web.middleware.SessionRefreshMiddleware",
