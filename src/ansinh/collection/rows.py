@@ -55,14 +55,22 @@ def _words() -> dict[str, str]:
 
 def phone_rows(request, entries, reason_codes) -> SafeString:
     """The rows of one hamlet of the phone list (`collection.queries.my_list`'s entries)."""
-    words = _words()
-    form = _FormParts(request, reason_codes)  # one masked token serves every form of the page
+    words, form = _page_parts(request, reason_codes)
     return mark_safe("".join(_row(e, words, form) for e in entries))
 
 
+def _page_parts(request, reason_codes) -> tuple[dict[str, str], _FormParts]:
+    """The texts and form parts of one page, made once per request (each hamlet's rows and
+    each row's reason form on the unpaid list ask for them again)."""
+    parts = getattr(request, "_collection_row_parts", None)
+    if parts is None:
+        parts = request._collection_row_parts = (_words(), _FormParts(request, reason_codes))
+    return parts
+
+
 class _FormParts:
-    """What every reason form of a page shares: the CSRF token, the page to come back to, the
-    reasons to choose from (escaped once)."""
+    """What every reason form of a page shares: the CSRF token (one masked token serves every
+    form), the page to come back to, the reasons to choose from (escaped once)."""
 
     def __init__(self, request, reason_codes):
         self.token = escape(get_token(request))
@@ -121,7 +129,8 @@ def _row(e, w, form) -> str:
 def reason_form(request, e, reason_codes, error=None) -> SafeString:
     """The form an organisation reports why an unpaid person did not pay with (htmx swaps it
     for the saved one)."""
-    return mark_safe(_reason_form(e, _words(), _FormParts(request, reason_codes), error))
+    words, form = _page_parts(request, reason_codes)
+    return mark_safe(_reason_form(e, words, form, error))
 
 
 def _reason_form(e, w, form, error=None) -> str:
