@@ -13,6 +13,7 @@ from ansinh.collection import imports
 from ansinh.collection.choices import ImportStatus, RowStatus
 from ansinh.enrolment.models import ContributionMonth, Receipt
 
+from .conftest import enrol
 from .test_imports import csv_bytes, errors, row, run, snapshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -156,3 +157,34 @@ def test_the_support_cap_across_batches_written_behind(office, users, monkeypatc
     batch = run(users["postmgr"], data)
     assert batch.status == ImportStatus.DONE, errors(batch)
     assert ContributionMonth.objects.filter(person=e.person, support__gt=0).count() == 120
+
+
+def test_a_payment_recorded_between_checking_and_writing_rolls_the_file_back(
+    office, users, two, small_batches, monkeypatch
+):
+    """A participant paid (another file, a receipt typed in) after their row was checked and
+    before it was written: the enrolment is not moved again, the file fails as a whole and
+    says to upload it again; the other payment stands. On PostgreSQL the writer knows how many
+    enrolments the batch must move (counted when it was staged); on SQLite it counts them."""
+    a, b = two
+    c = enrol(office, "Lê Văn C", paid_through=date(2026, 10, 1))
+    rows = [row("BL-1", a), row("BL-2", b, months=3), row("BL-3", c)]  # batches: A B | C
+    judge = imports._Validator.judge
+
+    def judge_then_c_pays(self, rows, found):
+        if any(r["ma_so_bhxh"] == c.person.si_code for _line, r in rows):
+            # after C's row was looked up, before it is judged and written
+            type(c).objects.filter(pk=c.pk).update(paid_through=date(2026, 11, 1))
+        return judge(self, rows, found)
+
+    monkeypatch.setattr(imports._Validator, "judge", judge_then_c_pays)
+    before = snapshot()
+    batch = run(users["postmgr"], csv_bytes(rows))
+    assert batch.status == ImportStatus.FAILED
+    assert "upload the file again" in batch.message.lower() or "tải tệp lên lại" in batch.message
+    receipts, months, enrolments = snapshot()
+    assert (receipts, months) == before[:2]  # nothing of the file, A's and B's batch included
+    moved_by_the_other_payment = [(c.pk, date(2026, 11, 1), "active")]
+    assert [e for e in enrolments if e[0] != c.pk] == [e for e in before[2] if e[0] != c.pk]
+    assert [e for e in enrolments if e[0] == c.pk] == moved_by_the_other_payment
+    assert not AuditEntry.objects.filter(model="collection.receiptimport").exists()

@@ -1035,11 +1035,18 @@ def _record(validator, rows, counts, done, writer=None):
     # so far are rolled back at once (their locks released), and the rest only validated.
     if writer is not None:
         if validator.batch.keep_valid or not counts[RowStatus.REJECTED]:
-            writer.write(rows[0].line, rows[-1].line)
+            writer.write(rows[0].line, rows[-1].line, _staged_counts(rows))
         else:
             writer.abandon()
     checkpoint("validate", done)
     return done
+
+
+def _staged_counts(rows: list[_Verdict]) -> tuple[int, int]:
+    """The accepted rows of a staged batch and their distinct enrolments (the writer checks
+    that it moved that many; counted here, they need no query)."""
+    accepted = [r.enrolment_id for r in rows if r.status == RowStatus.ACCEPTED]
+    return len(accepted), len(set(accepted))
 
 
 def _stage(rows: list[ImportRow]) -> None:
@@ -1095,9 +1102,12 @@ def _mark_done(batch, done: dict | None) -> None:
 # -- receipts: phase 2 -------------------------------------------------------------------------
 
 
-def _write_lines(cur, batch: ReceiptImport, user, before: int, now, lines: tuple[int, int]) -> int:
-    """Receipts, their months and paid_through from the accepted staging rows of lines lo..hi,
-    through the ledger's write path (enrolment.ledger)."""
+def _write_lines(
+    cur, batch: ReceiptImport, user, before: int, now, lines: tuple[int, int], staged=None
+) -> int:
+    """Receipts, their months and paid_through from the accepted staging rows of lines lo..hi
+    (`staged`: how many rows and enrolments they are, if known), through the ledger's write
+    path (enrolment.ledger)."""
     rows = ImportRow._meta.db_table
 
     def accepted_in(table: str) -> str:  # the accepted staging rows of the range, as `table`
@@ -1116,6 +1126,7 @@ def _write_lines(cur, batch: ReceiptImport, user, before: int, now, lines: tuple
         now=now,
         recorder=user.pk if user and user.pk else None,
         checkpoint=lambda stage, done: checkpoint(stage, done),  # tests replace checkpoint
+        staged=staged,
     )
 
 
@@ -1181,10 +1192,10 @@ class Writer(threading.Thread):
         writer.start()
         return writer
 
-    def write(self, first_line: int, last_line: int) -> None:
+    def write(self, first_line: int, last_line: int, staged: tuple[int, int]) -> None:
         if self.error is not None:
             raise self.error
-        self.todo.put((first_line, last_line))
+        self.todo.put(((first_line, last_line), staged))
 
     def commit(self, done: dict | None = None) -> int:
         self.done = done
@@ -1207,10 +1218,13 @@ class Writer(threading.Thread):
                 with connection.cursor() as cur:
                     cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     before, now = first_new_receipt(cur), timezone.now()
-                    while (lines := self.todo.get()) != self.COMMIT:
-                        if lines == self.ROLLBACK or self.stop.is_set():
+                    while (todo := self.todo.get()) != self.COMMIT:
+                        if todo == self.ROLLBACK or self.stop.is_set():
                             raise _Abandon
-                        self.written += _write_lines(cur, self.batch, self.user, before, now, lines)
+                        lines, staged = todo
+                        self.written += _write_lines(
+                            cur, self.batch, self.user, before, now, lines, staged
+                        )
                 _write_end(self.batch, self.user, self.written, self.done)
         except _Abandon:
             pass

@@ -70,14 +70,17 @@ def write_staged_vsi_receipts(
     now,
     recorder: int | None,
     checkpoint: Callable[[str, int], None],
+    staged: tuple[int, int] | None = None,
 ) -> int:
     """Receipts, their months and paid_through from the staged rows `accepted_in(rows)`
-    selects (with `where` as its parameters); returns the receipts written.
+    selects (with `where` as its parameters); returns the receipts written. `staged`: how
+    many rows and distinct enrolments those are, when the caller knows (it staged them);
+    otherwise they are counted.
 
     The staged table has the columns number, person_id, enrolment_id, paid_on, from_month,
     months, income, gross, support, supported_months, amount, collector_id, organisation_id.
     """
-    _move_paid_through(cur, rows, accepted_in(rows), where, now, checkpoint)
+    _move_paid_through(cur, rows, accepted_in(rows), where, now, checkpoint, staged)
     cur.execute(_insert_receipts_sql(rows, accepted_in(rows)), [recorder, now, *where])
     written = cur.rowcount
     checkpoint("receipts", written)
@@ -86,7 +89,9 @@ def write_staged_vsi_receipts(
     return written
 
 
-def _move_paid_through(cur, rows: str, accepted: str, where: list, now, checkpoint) -> None:
+def _move_paid_through(
+    cur, rows: str, accepted: str, where: list, now, checkpoint, staged: tuple[int, int] | None
+) -> None:
     """The enrolments first: the UPDATE locks each one until commit, so its person and itself
     stay as checked (decision 0015), and it moves only an enrolment that is still open, of the
     same person, and not paid since the rows were checked. One enrolment not moved and the
@@ -109,10 +114,12 @@ def _move_paid_through(cur, rows: str, accepted: str, where: list, now, checkpoi
         [now, *where],
     )
     moved = cur.rowcount
-    cur.execute(
-        f"SELECT COUNT(*), COUNT(DISTINCT enrolment_id) FROM {rows} WHERE {accepted}", where
-    )
-    n_staged, n_enrolments = cur.fetchone()
+    if staged is None:
+        cur.execute(
+            f"SELECT COUNT(*), COUNT(DISTINCT enrolment_id) FROM {rows} WHERE {accepted}", where
+        )
+        staged = cur.fetchone()
+    n_staged, n_enrolments = staged
     if n_enrolments != moved:
         raise WriteConflict(
             _("Some participants paid since the file was checked; upload the file again.")
