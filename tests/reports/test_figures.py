@@ -83,6 +83,33 @@ def test_dashboard_reads_the_summary_in_a_few_queries(client, population, users)
     assert len(ctx.captured_queries) < 30
 
 
+def test_a_month_is_computed_with_one_scan_per_table(population):
+    """The contribution months, the VSI and the HI enrolments are each read once for all the
+    counts they give (and the receipts once); only the HI cards starting and ending inside
+    the month are read apart, by day, through their indexes."""
+    with CaptureQueriesContext(connection) as ctx:
+        rows = figures.compute(THIS, [HOA_LONG, LAI_VUNG])
+    tables = [
+        next(
+            t
+            for t in ("contributionmonth", "vsienrolment", "hienrolment", "receipt")
+            if f'FROM "enrolment_{t}"' in q["sql"]
+        )
+        for q in ctx.captured_queries
+    ]
+    assert sorted(tables) == sorted(
+        [
+            "contributionmonth",
+            "vsienrolment",
+            "hienrolment",
+            "hienrolment",
+            "hienrolment",
+            "receipt",
+        ]
+    )
+    assert rows[HOA_LONG]["vsi_active"] >= 1 and "hi_active" in rows[LAI_VUNG]
+
+
 def test_stale_rows_are_refreshed_settled_months_are_not(population, users, settings):
     settings.FIGURES_FRESH_SECONDS = 60
     manager = users["manager"]

@@ -81,67 +81,98 @@ def _grouped(qs, *keys, person="person_id") -> dict:
     return {tuple(r[:-1]): r[-1] for r in rows if r[0] is not None}
 
 
+def _counted_together(qs, **counts: tuple[str, Q | None]) -> dict[str, dict]:
+    """Several per-commune counts in ONE scan of `qs` (filtered by the caller to the rows
+    the counts need): name=(what is counted distinct, the rows it counts, None for all) gives
+    {name: {commune: n}}."""
+    annotations = {
+        name: Count(what, distinct=True, filter=rows) for name, (what, rows) in counts.items()
+    }
+    out: dict[str, dict] = {name: {} for name in counts}
+    for commune, *values in (
+        qs.values(COMMUNE).annotate(**annotations).values_list(COMMUNE, *counts)
+    ):
+        if commune is None:
+            continue
+        for name, n in zip(counts, values, strict=True):
+            if n:
+                out[name][commune] = n
+    return out
+
+
 def compute(month: date, communes: Iterable[str] | None = None, today: date | None = None):
     """The figures of `month` per commune, as {commune: {field: value}} (nothing stored).
 
     The same filters as `metric_count`, grouped by the person's commune; HI is counted on
     the month's first day and carried through the month by the cards starting and ending
-    on each day (a person has at most one HI enrolment that is not stopped).
+    on each day (a person has at most one HI enrolment that is not stopped). Each table is
+    scanned once for the counts it gives (`_counted_together`), the HI cards starting and
+    ending within the month apart (by day, through their indexes).
     """
     today = today or date.today()
     first, last = month_of(month), last_day(month)
     area = Q() if communes is None else Q(person__commune_id__in=list(communes))
-    vsi = _vsi_counts(area, first, last)
-    hi = _hi_counts(area, first, last)
+    current = first == month_of(today)
+    vsi = _vsi_counts(area, first, last, today if current else None)
+    hi = _hi_counts(area, first, last, today if current else None)
     receipts = _receipt_counts(area, first, last, today)
-    now = _now_counts(area, today) if first == month_of(today) else {}
-    keys = set(receipts).union(*vsi.values(), hi["hi_new"], hi["on_first"])
+    keys = set(receipts).union(*vsi.values(), hi["hi_new"], hi["on_first"], hi["hi_active"])
     keys |= {c for c, _d in hi["starts"]} | {c for c, _d in hi["ends"]}
-    for counts in now.values():
-        keys |= set(counts)
     if communes is not None:
         keys |= set(communes)
+    now = ("vsi_active", "vsi_suspended", "hi_active") if current else ()
     rows = {}
     for c in keys:
-        row = {name: counts.get(c, 0) for name, counts in vsi.items()}
+        row = {name: vsi[name].get(c, 0) for name in ("vsi", "vsi_open", "vsi_new")}
         row["hi_new"] = hi["hi_new"].get(c, 0)
         row["hi_days"] = _hi_days(c, hi, first, last)
         row["receipts"] = receipts.get(c, 0)
-        for name, counts in now.items():
-            row[name] = counts.get(c, 0)
+        for name in now:
+            row[name] = (vsi if name in vsi else hi)[name].get(c, 0)
         rows[c] = row
     return rows
 
 
-def _vsi_counts(area: Q, first: date, last: date) -> dict[str, dict]:
-    """Per commune: paying this month, this month or the last, new this year."""
-    cm = ContributionMonth.objects.filter(area)
+def _vsi_counts(area: Q, first: date, last: date, today: date | None) -> dict[str, dict]:
+    """Per commune: paying this month, this month or the last, new this year; with `today`
+    (the current month), the enrolments active and suspended now."""
     year_start = date(first.year, 1, 1)
-    return {
-        "vsi": _grouped(cm.filter(month=first), COMMUNE),
-        "vsi_open": _grouped(cm.filter(month__in=[add_months(first, -1), first]), COMMUNE),
-        "vsi_new": _grouped(
-            VsiEnrolment.objects.filter(
-                area, paid_through__isnull=False, start_month__gte=year_start, start_month__lte=last
-            ),
-            COMMUNE,
-        ),
+    paying = _counted_together(
+        ContributionMonth.objects.filter(area, month__in=[add_months(first, -1), first]),
+        vsi=("person_id", Q(month=first)),
+        vsi_open=("person_id", None),
+    )
+    counts = {
+        "vsi_new": (
+            "person_id",
+            Q(paid_through__isnull=False, start_month__gte=year_start, start_month__lte=last),
+        )
     }
+    if today is not None:
+        counts["vsi_active"] = ("pk", Q(status=VsiStatus.ACTIVE))
+        counts["vsi_suspended"] = ("pk", Q(status=VsiStatus.SUSPENDED))
+    return paying | _counted_together(VsiEnrolment.objects.filter(area), **counts)
 
 
-def _hi_counts(area: Q, first: date, last: date) -> dict[str, dict]:
-    """Per commune: new HI cards this year, cards valid on the first day, and the cards
-    starting (by commune and day) and ending (by commune and day) within the month."""
-    hi = HiEnrolment.objects.filter(area).exclude(status=HiStatus.STOPPED)
+def _hi_counts(area: Q, first: date, last: date, today: date | None) -> dict[str, dict]:
+    """Per commune: new HI cards this year, cards valid on the first day (with `today`, the
+    current month: active now), and the cards starting (by commune and day) and ending (by
+    commune and day) within the month."""
     year_start = date(first.year, 1, 1)
-    return {
-        "hi_new": _grouped(
-            HiEnrolment.objects.filter(
-                area, card_to__isnull=False, start_month__gte=year_start, start_month__lte=last
-            ),
-            COMMUNE,
+    not_stopped = ~Q(status=HiStatus.STOPPED)
+    counts = {
+        "hi_new": (
+            "person_id",
+            Q(card_to__isnull=False, start_month__gte=year_start, start_month__lte=last),
         ),
-        "on_first": _grouped(hi.filter(start_month__lte=first, card_to__gte=first), COMMUNE),
+        "on_first": ("person_id", not_stopped & Q(start_month__lte=first, card_to__gte=first)),
+    }
+    if today is not None:
+        counts["hi_active"] = ("pk", Q(status=HiStatus.ACTIVE, card_to__gte=today))
+    together = _counted_together(HiEnrolment.objects.filter(area), **counts)
+    together.setdefault("hi_active", {})
+    hi = HiEnrolment.objects.filter(area).exclude(status=HiStatus.STOPPED)
+    return together | {
         # Cards starting on day d (> first) and still valid on d: +1 from d.
         "starts": _grouped(
             hi.filter(start_month__gt=first, start_month__lte=last, card_to__gte=F("start_month")),
@@ -173,27 +204,14 @@ def _hi_days(commune: str, hi: dict, first: date, last: date) -> list[int]:
 
 def _receipt_counts(area: Q, first: date, last: date, today: date) -> dict:
     # This month's: everything paid since its first day, as the home page has always counted.
+    # COUNT(*), not of the id: the (paid_on, person) index answers it without the table.
     paid = Q(paid_on__gte=first) if first == month_of(today) else Q(paid_on__range=(first, last))
     return dict(
         Receipt.objects.filter(area, paid)
         .values(COMMUNE)
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list(COMMUNE, "n")
     )
-
-
-def _now_counts(area: Q, today: date) -> dict[str, dict]:
-    """Today's state (the current month only): active and suspended VSI, active HI."""
-    v = VsiEnrolment.objects.filter(area)
-    return {
-        "vsi_active": _grouped(v.filter(status=VsiStatus.ACTIVE), COMMUNE, person="pk"),
-        "vsi_suspended": _grouped(v.filter(status=VsiStatus.SUSPENDED), COMMUNE, person="pk"),
-        "hi_active": _grouped(
-            HiEnrolment.objects.filter(area, status=HiStatus.ACTIVE, card_to__gte=today),
-            COMMUNE,
-            person="pk",
-        ),
-    }
 
 
 def _lock(first: date, wait: bool) -> bool:
