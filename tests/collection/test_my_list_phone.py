@@ -174,3 +174,33 @@ def test_a_workbook_is_sent_as_it_is_even_when_compression_is_asked(client, user
     )
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxml")
     assert "Content-Encoding" not in r and r.content[:2] == b"PK"
+
+
+def test_the_list_is_read_in_queries_that_do_not_grow_with_it(client, users, run):  # noqa: F811
+    """A list of 1,400 people is read in the queries of a list of one: nothing the rows show
+    (a reason reported, a lapse risk, the payment today) is a query per person."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ansinh.collection.models import CycleEntry, NonPaymentReason
+
+    entries = CycleEntry.objects.filter(run=run, collector=users["collector"].collector)
+    unpaid = entries.filter(kind="unpaid").first()
+    NonPaymentReason.objects.create(entry=unpaid, code="away", note="Đi làm xa")
+    entries.update(risk=0.6, risk_reasons=[{"msgid": "Paid late before", "params": {}}])
+    client.force_login(users["collector"])
+    client.get("/collection/my/")  # the session saved once after the login
+
+    def page():
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get("/collection/my/").content.decode()
+        return body, [q["sql"][:120] for q in ctx.captured_queries]
+
+    every, asked_every = page()
+    shown = entries.count()
+    assert shown >= 3 and every.count('data-testid="entry"') == shown
+    assert "Đi làm xa" in every and every.count('data-testid="risk"') == shown
+    entries.exclude(pk=unpaid.pk).delete()
+    one, asked_one = page()
+    assert one.count('data-testid="entry"') == 1 and "Đi làm xa" in one
+    assert len(asked_every) == len(asked_one), "\n".join(asked_every)

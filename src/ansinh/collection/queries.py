@@ -82,7 +82,7 @@ def my_list(user, run, show: str = "all", q: str = "", today=None, sort: str = "
     )
     paid_today = set(
         Receipt.objects.restrict(user)
-        .filter(person_id__in={e.person_id for e in rows}, paid_on=today)
+        .filter(person_id__anyof=frozenset(e.person_id for e in rows), paid_on=today)
         .values_list("person_id", flat=True)
     )
     needle = fold(q)
