@@ -188,3 +188,29 @@ def test_a_payment_recorded_between_checking_and_writing_rolls_the_file_back(
     assert [e for e in enrolments if e[0] != c.pk] == [e for e in before[2] if e[0] != c.pk]
     assert [e for e in enrolments if e[0] == c.pk] == moved_by_the_other_payment
     assert not AuditEntry.objects.filter(model="collection.receiptimport").exists()
+
+
+def test_the_report_commits_do_not_wait_for_the_disk_the_receipts_do(
+    users, two, small_batches, monkeypatch
+):
+    """PostgreSQL with the writer: the importing connection stages the report with
+    synchronous_commit off, the writer's transaction (the receipts) keeps it on, and the
+    importing connection has it back on afterwards (a web worker's next request)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting; SQLite writes in one transaction")
+    a, b = two
+    seen = []
+
+    def show(stage, done):
+        with connection.cursor() as cur:
+            cur.execute("SHOW synchronous_commit")
+            seen.append((stage, threading.current_thread().name == "MainThread", cur.fetchone()[0]))
+
+    monkeypatch.setattr(imports, "checkpoint", show)
+    batch = run(users["postmgr"], csv_bytes(five_rows(a, b)))
+    assert batch.status == ImportStatus.DONE, batch.message
+    assert {s for s in seen if s[0] == "validate"} == {("validate", True, "off")}
+    assert {s for s in seen if s[0] == "receipts"} == {("receipts", False, "on")}
+    with connection.cursor() as cur:
+        cur.execute("SHOW synchronous_commit")
+        assert cur.fetchone()[0] == "on"
