@@ -29,12 +29,14 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache(settings):
-    """Nothing cached by one test (e.g. the dashboard's on-time rate) is read by the next; the
-    figures' cache shared between processes (a directory) is the per-process one in tests, so
-    parallel test processes do not share it."""
+    """Nothing cached by one test (e.g. the dashboard's on-time rate, a look-up's attempts) is
+    read by the next; the caches shared between processes (directories: the figures, the
+    look-up rate limits) are the per-process one in tests, so parallel test processes do not
+    share them (two processes' look-ups from one test address counted against each other)."""
     from django.core.cache import cache
 
     settings.FIGURES_CACHE = "default"
+    settings.LOOKUP_CACHE = "default"
 
     cache.clear()
     yield

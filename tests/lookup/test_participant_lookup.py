@@ -129,7 +129,7 @@ def test_rate_limited_per_identity_and_per_ip(client, participant, settings):
     r = _post(client, participant.si_code, "10/05/1975", "10.3.0.1")
     assert 'data-testid="lookup-limited"' in r.content.decode()
     outcomes = list(LookupLog.objects.order_by("id").values_list("outcome", flat=True))
-    assert outcomes.count(Outcome.LIMITED) == 2 and len(outcomes) == 10
+    assert outcomes.count(Outcome.LIMITED) == 2 and len(outcomes) == 10, " ".join(outcomes)
 
 
 def test_every_look_up_logged_with_hashes_only(client, participant):

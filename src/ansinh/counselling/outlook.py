@@ -4,11 +4,15 @@ Used by the person's file, the counselling page and its printable sheet, so the 
 always show the same figures.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
+from django.core.cache import caches
+
 from ansinh.enrolment.queries import open_vsi
-from ansinh.parameters.table import current_table
+from ansinh.parameters.table import current_table, version_of
 from ansinh.registry.queries import groups_on
 from ansinh.rules.months import Month
 from ansinh.rules.pension import (
@@ -40,28 +44,57 @@ def person_outlook(person, history: list[ContributionMonth], today: date | None 
 
     The record is assessed as a withdrawal this month would count it (``withdrawal_month``),
     as the comparison on the counselling page and its sheet assess it (``compare_person``):
-    this month counts once paid, months paid ahead after it do not (they are refunded)."""
+    this month counts once paid, months paid ahead after it do not (they are refunded).
+
+    Remembered for the day under everything it is computed from (the parameter table's
+    version, the person's sex, birth month and province, the income and support groups, the
+    month and the whole contribution history): a payment, an edit or a new parameter row is a
+    new key, so a remembered outlook is never out of date (``_remembered``)."""
     table = current_table()
     today_month = Month.of(today or date.today())
     born = Month.of(person.birth_date)
-    ret = retirement(person.sex, born, table)
     start = continuation_start(history, today_month)
-    now = assess(table, person.sex, born, history, withdrawal_month(start, today_month))
     enrolment = open_vsi(person)
     income = at_least_minimum(table, enrolment.income if enrolment else 0, start)
+    inputs = (
+        person.sex,
+        born,
+        tuple(history),
+        today_month,
+        income,
+        enrolment is None,
+        tuple(groups_on(person, start.first_day())),
+        person.commune.province_id,
+    )
+    return _remembered(table, inputs, lambda: _outlook(table, *inputs))
+
+
+def _outlook(table, sex, born, history, today_month, income, assumed, groups, province):
+    ret = retirement(sex, born, table)
+    start = continuation_start(history, today_month)
+    now = assess(table, sex, born, history, withdrawal_month(start, today_month))
     projection = None
     if not now.eligible:
         projection = project_continuation(
-            table,
-            person.sex,
-            born,
-            history,
-            income,
-            start,
-            groups=groups_on(person, start.first_day()),
-            province=person.commune.province_id,
+            table, sex, born, history, income, start, groups=groups, province=province
         )
-    return Outlook(today_month, ret, now, projection, income, enrolment is None)
+    return Outlook(today_month, ret, now, projection, income, assumed)
+
+
+def _remembered(table, inputs: tuple, compute):
+    """`compute()`, kept for a day in the figures cache (every process of the server shares
+    it) under a digest of the table's version and `inputs`; computed afresh when the table
+    is not the current one."""
+    version = version_of(table)
+    if version is None:
+        return compute()
+    key = "ansinh.outlook:" + hashlib.sha1(repr((version, inputs)).encode()).hexdigest()
+    store = caches[settings.FIGURES_CACHE]
+    found = store.get(key)
+    if found is None:
+        found = compute()
+        store.set(key, found, timeout=24 * 3600)
+    return found
 
 
 def default_income(person, history: list[ContributionMonth], today: date | None = None) -> int:

@@ -31,6 +31,12 @@ def current_table(fallback: bool = False) -> ParameterTable:
     return _cache["table"]
 
 
+def version_of(table: ParameterTable):
+    """The version (rows, last edit) `table` was built from, if it is the current one (None
+    otherwise): what a result computed from the table can be remembered under."""
+    return _cache["version"] if table is _cache["table"] else None
+
+
 def to_param(row: Parameter) -> Param:
     return Param.from_text(
         key=row.key,
