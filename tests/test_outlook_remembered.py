@@ -67,3 +67,21 @@ def test_a_payment_an_edit_or_a_new_figure_gives_a_new_outlook(office, users, co
     Parameter.objects.filter(pk=row.pk).update(updated_at=timezone.now())  # an edit
     _outlook(person)
     assert len(computed) == 4
+
+
+def test_a_remembered_outlook_names_the_unconfirmed_figures_it_rests_on(office, users, computed):
+    """The page's "not yet confirmed" note lists the parameter rows its figures read: a
+    remembered outlook reads them again from what was kept with it."""
+    from ansinh.common.unconfirmed import unconfirmed_now
+    from ansinh.rules.parameters import track_parameters
+
+    person = paying_participant(office, users["official"], months=6)
+    with track_parameters() as first:
+        _outlook(person)
+        said_first = unconfirmed_now()
+    with track_parameters() as again:
+        _outlook(person)
+        said_again = unconfirmed_now()
+    assert len(computed) == 1
+    assert said_again == said_first and said_first  # the shipped table has unconfirmed rows
+    assert {r.key for r in first.rows} <= {r.key for r in again.rows}

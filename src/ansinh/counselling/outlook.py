@@ -15,6 +15,7 @@ from ansinh.enrolment.queries import open_vsi
 from ansinh.parameters.table import current_table, version_of
 from ansinh.registry.queries import groups_on
 from ansinh.rules.months import Month
+from ansinh.rules.parameters import current_use, track_parameters
 from ansinh.rules.pension import (
     ContributionMonth,
     PensionAssessment,
@@ -84,17 +85,25 @@ def _outlook(table, sex, born, history, today_month, income, assumed, groups, pr
 def _remembered(table, inputs: tuple, compute):
     """`compute()`, kept for a day in the figures cache (every process of the server shares
     it) under a digest of the table's version and `inputs`; computed afresh when the table
-    is not the current one."""
+    is not the current one. The parameter rows the computation read are kept with it and
+    read again on a hit, so a page says which of its figures rest on unconfirmed rows
+    (common.unconfirmed) whether the outlook was computed or remembered."""
     version = version_of(table)
     if version is None:
         return compute()
-    key = "ansinh.outlook:" + hashlib.sha1(repr((version, inputs)).encode()).hexdigest()
+    key = "ansinh.outlook.2:" + hashlib.sha1(repr((version, inputs)).encode()).hexdigest()
     store = caches[settings.FIGURES_CACHE]
     found = store.get(key)
     if found is None:
-        found = compute()
+        with track_parameters() as used:
+            found = (compute(), tuple(used.rows))
         store.set(key, found, timeout=24 * 3600)
-    return found
+        return found[0]
+    outlook, rows = found
+    if (use := current_use()) is not None:
+        for row in rows:
+            use.add(row)
+    return outlook
 
 
 def default_income(person, history: list[ContributionMonth], today: date | None = None) -> int:
