@@ -31,12 +31,14 @@ def _fast_password_hashing(settings):
 def _empty_cache(settings):
     """Nothing cached by one test (e.g. the dashboard's on-time rate, a look-up's attempts) is
     read by the next; the caches shared between processes (directories: the figures, the
-    look-up rate limits) are the per-process one in tests, so parallel test processes do not
-    share them (two processes' look-ups from one test address counted against each other)."""
+    outlooks, the look-up rate limits) are the per-process one in tests, so parallel test
+    processes do not share them (two processes' look-ups from one test address counted
+    against each other)."""
     from django.core.cache import cache
 
     settings.FIGURES_CACHE = "default"
     settings.LOOKUP_CACHE = "default"
+    settings.OUTLOOK_CACHE = "default"
 
     cache.clear()
     yield

@@ -184,6 +184,10 @@ LOOKUP_CACHE = "lookups"
 #: Figures kept for every process of the server and its task worker (the dashboard's on-time
 #: share, refreshed by the worker: decision 0026); the tests use "default".
 FIGURES_CACHE = "figures"
+#: Pension outlooks remembered under their inputs (decision 0029), apart from the figures: one
+#: entry per person viewed in a day must not cull the figures' few (a file cache culls a third
+#: of its entries at random once it holds MAX_ENTRIES); the tests use "default".
+OUTLOOK_CACHE = "outlooks"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "lookups": {
@@ -193,6 +197,11 @@ CACHES = {
     "figures": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / "figures"),
+    },
+    "outlooks": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "outlooks"),
+        "OPTIONS": {"MAX_ENTRIES": 5_000},
     },
 }
 #: The public address QR codes point to (e.g. https://ansinh.bhxh-dongthap.vn); empty: the

@@ -194,23 +194,30 @@ def test_the_report_commits_do_not_wait_for_the_disk_the_receipts_do(
     users, two, small_batches, monkeypatch
 ):
     """PostgreSQL with the writer: the importing connection stages the report with
-    synchronous_commit off, the writer's transaction (the receipts) keeps it on, and the
-    importing connection has it back on afterwards (a web worker's next request)."""
+    synchronous_commit off, the writer's transaction (the receipts) keeps the server's
+    setting, and the importing connection has that setting back afterwards (a web worker's
+    next request), after a file written and after a file rejected."""
     if connection.vendor != "postgresql":
         pytest.skip("a PostgreSQL setting; SQLite writes in one transaction")
     a, b = two
+
+    def setting():
+        with connection.cursor() as cur:
+            cur.execute("SHOW synchronous_commit")
+            return cur.fetchone()[0]
+
+    server = setting()
     seen = []
 
     def show(stage, done):
-        with connection.cursor() as cur:
-            cur.execute("SHOW synchronous_commit")
-            seen.append((stage, threading.current_thread().name == "MainThread", cur.fetchone()[0]))
+        seen.append((stage, threading.current_thread().name == "MainThread", setting()))
 
     monkeypatch.setattr(imports, "checkpoint", show)
     batch = run(users["postmgr"], csv_bytes(five_rows(a, b)))
     assert batch.status == ImportStatus.DONE, batch.message
     assert {s for s in seen if s[0] == "validate"} == {("validate", True, "off")}
-    assert {s for s in seen if s[0] == "receipts"} == {("receipts", False, "on")}
-    with connection.cursor() as cur:
-        cur.execute("SHOW synchronous_commit")
-        assert cur.fetchone()[0] == "on"
+    assert {s for s in seen if s[0] == "receipts"} == {("receipts", False, server)}
+    assert setting() == server
+    rejected = run(users["postmgr"], csv_bytes([row("BL-9", a, amount=1)]))
+    assert rejected.status == ImportStatus.REJECTED
+    assert setting() == server

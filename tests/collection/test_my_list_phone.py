@@ -177,8 +177,8 @@ def test_a_workbook_is_sent_as_it_is_even_when_compression_is_asked(client, user
 
 
 def test_the_list_is_read_in_queries_that_do_not_grow_with_it(client, users, run):  # noqa: F811
-    """A list of 1,400 people is read in the queries of a list of one: nothing the rows show
-    (a reason reported, a lapse risk, the payment today) is a query per person."""
+    """A long list is read in the queries of a list of one: nothing the rows show (a reason
+    reported, a lapse risk, the payment today) is a query per person."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -928,8 +928,10 @@ def _report_commits_not_waited_for():
     report: each batch's staged verdicts and the progress, 40 commits for a 100,000-row
     file. They do not wait for the disk (synchronous_commit off, this session only); the
     receipts, months and the import's final state are the writer's transaction, which does.
-    A crash can lose the last fraction of a second of the report, never a written receipt:
-    the import is then failed by `jobs recover` and the file re-run (it adds nothing twice)."""
+    A crash can lose the last fraction of a second of what this connection committed (the
+    report, a REJECTED or FAILED outcome), never a written receipt nor a DONE import: the
+    import is then failed by `jobs recover` with its generic message and the file re-run (it
+    adds nothing twice)."""
     with connection.cursor() as cur:
         cur.execute("SET synchronous_commit TO off")
     try:

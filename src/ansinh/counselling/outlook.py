@@ -4,9 +4,11 @@ Used by the person's file, the counselling page and its printable sheet, so the 
 always show the same figures.
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -82,17 +84,29 @@ def _outlook(table, sex, born, history, today_month, income, assumed, groups, pr
     return Outlook(today_month, ret, now, projection, income, assumed)
 
 
+@functools.cache
+def _code_version() -> str:
+    """A digest of the code an outlook is computed by (the rules engine and this module): a
+    deployment that changes how a pension is computed, or the shape of what is kept, makes
+    every remembered outlook a miss."""
+    from ansinh import rules
+
+    files = sorted(Path(rules.__file__).parent.glob("*.py")) + [Path(__file__)]
+    return hashlib.sha1(b"".join(f.read_bytes() for f in files)).hexdigest()
+
+
 def _remembered(table, inputs: tuple, compute):
-    """`compute()`, kept for a day in the figures cache (every process of the server shares
-    it) under a digest of the table's version and `inputs`; computed afresh when the table
-    is not the current one. The parameter rows the computation read are kept with it and
+    """`compute()`, kept for a day in the outlook cache (every process of the server shares
+    it) under a digest of the code, the table's version and `inputs`; computed afresh when
+    the table is not the current one. The parameter rows the computation read are kept with it and
     read again on a hit, so a page says which of its figures rest on unconfirmed rows
     (common.unconfirmed) whether the outlook was computed or remembered."""
     version = version_of(table)
     if version is None:
         return compute()
-    key = "ansinh.outlook.2:" + hashlib.sha1(repr((version, inputs)).encode()).hexdigest()
-    store = caches[settings.FIGURES_CACHE]
+    digest = hashlib.sha1(repr((_code_version(), version, inputs)).encode()).hexdigest()
+    key = f"ansinh.outlook:{digest}"
+    store = caches[settings.OUTLOOK_CACHE]
     found = store.get(key)
     if found is None:
         with track_parameters() as used:
