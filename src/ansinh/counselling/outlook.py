@@ -98,8 +98,8 @@ def _code_version() -> str:
 def _remembered(table, inputs: tuple, compute):
     """`compute()`, kept for a day in the outlook cache (every process of the server shares
     it) under a digest of the code, the table's version and `inputs`; computed afresh when
-    the table is not the current one. The parameter rows the computation read are kept with it and
-    read again on a hit, so a page says which of its figures rest on unconfirmed rows
+    the table is not the current one. The parameter rows the computation read are kept with
+    it and read again on a hit, so a page says which of its figures rest on unconfirmed rows
     (common.unconfirmed) whether the outlook was computed or remembered."""
     version = version_of(table)
     if version is None:

@@ -116,19 +116,17 @@ def compute(month: date, communes: Iterable[str] | None = None, today: date | No
     vsi = _vsi_counts(area, first, last, today if current else None)
     hi = _hi_counts(area, first, last, today if current else None)
     receipts = _receipt_counts(area, first, last, today)
-    keys = set(receipts).union(*vsi.values(), hi["hi_new"], hi["on_first"], hi["hi_active"])
+    # {field: {commune: n}}; "now" (active, suspended) only for the current month
+    per_commune = vsi | {name: hi[name] for name in ("hi_new", "hi_active") if name in hi}
+    keys = set(receipts).union(*per_commune.values(), hi["on_first"])
     keys |= {c for c, _d in hi["starts"]} | {c for c, _d in hi["ends"]}
     if communes is not None:
         keys |= set(communes)
-    now = ("vsi_active", "vsi_suspended", "hi_active") if current else ()
     rows = {}
     for c in keys:
-        row = {name: vsi[name].get(c, 0) for name in ("vsi", "vsi_open", "vsi_new")}
-        row["hi_new"] = hi["hi_new"].get(c, 0)
+        row = {name: counts.get(c, 0) for name, counts in per_commune.items()}
         row["hi_days"] = _hi_days(c, hi, first, last)
         row["receipts"] = receipts.get(c, 0)
-        for name in now:
-            row[name] = (vsi if name in vsi else hi)[name].get(c, 0)
         rows[c] = row
     return rows
 
@@ -169,10 +167,8 @@ def _hi_counts(area: Q, first: date, last: date, today: date | None) -> dict[str
     }
     if today is not None:
         counts["hi_active"] = ("pk", Q(status=HiStatus.ACTIVE, card_to__gte=today))
-    together = _counted_together(HiEnrolment.objects.filter(area), **counts)
-    together.setdefault("hi_active", {})
     hi = HiEnrolment.objects.filter(area).exclude(status=HiStatus.STOPPED)
-    return together | {
+    return _counted_together(HiEnrolment.objects.filter(area), **counts) | {
         # Cards starting on day d (> first) and still valid on d: +1 from d.
         "starts": _grouped(
             hi.filter(start_month__gt=first, start_month__lte=last, card_to__gte=F("start_month")),
