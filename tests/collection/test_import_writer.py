@@ -60,6 +60,39 @@ def test_written_batch_by_batch_behind_the_validation(users, two, small_batches)
         assert small_batches == [threading.current_thread().name] * 3
 
 
+def test_each_month_written_belongs_to_its_own_receipt(users, two, small_batches):
+    """The months take their receipt's id as it is written (on PostgreSQL from the receipts'
+    sequence, in the same statement): each receipt has exactly its months, of its person and
+    enrolment, from its first month on, their gross adding up to its own."""
+    a, b = two
+    # a receipt of another source written first: ids are not the import's alone
+    Receipt.objects.create(
+        number="OTHER",
+        person=b.person,
+        scheme="vsi",
+        paid_on=date(2026, 10, 1),
+        from_month=date(2026, 10, 1),
+        months=0,
+        income=0,
+        gross=0,
+        support=0,
+        amount=0,
+    )
+    batch = run(users["postmgr"], csv_bytes(five_rows(a, b)))
+    assert batch.status == ImportStatus.DONE, batch.message
+    receipts = Receipt.objects.filter(number__startswith="BL-")
+    assert receipts.count() == 3
+    for receipt in receipts:
+        months = list(ContributionMonth.objects.filter(receipt=receipt).order_by("month"))
+        assert len(months) == receipt.months
+        assert {(m.person_id, m.enrolment_id) for m in months} == {
+            (receipt.person_id, receipt.vsi_enrolment_id)
+        }
+        assert months[0].month == receipt.from_month
+        assert sum(m.gross for m in months) == receipt.gross
+    assert not ContributionMonth.objects.exclude(receipt__in=receipts).exists()
+
+
 def test_a_rejected_row_in_the_last_batch_undoes_the_batches_already_written(
     users, two, small_batches
 ):

@@ -75,27 +75,33 @@ def write_staged_vsi_receipts(
     """Receipts, their months and paid_through from the staged rows `accepted_in(rows)`
     selects (with `where` as its parameters); returns the receipts written. `staged`: how
     many rows and distinct enrolments those are, when the caller knows (it staged them);
-    otherwise they are counted.
+    otherwise they are counted. `before`: the highest receipt id before the import
+    (`first_new_receipt`), by which SQLite's months find their new receipts.
 
     The staged table has the columns number, person_id, enrolment_id, paid_on, from_month,
     months, income, gross, support, supported_months, amount, collector_id, organisation_id.
     """
-    _move_paid_through(cur, rows, accepted_in(rows), where, now, checkpoint, staged)
-    cur.execute(_insert_receipts_sql(rows, accepted_in(rows)), [recorder, now, *where])
-    written = cur.rowcount
-    checkpoint("receipts", written)
-    cur.execute(_insert_months_sql(rows, accepted_in("s")), [before, *where])
+    written = _move_paid_through(cur, rows, accepted_in(rows), where, now, checkpoint, staged)
+    if connection.vendor == "postgresql":
+        cur.execute(
+            _insert_receipts_and_months_sql(rows, accepted_in(rows)), [*where, recorder, now]
+        )
+        checkpoint("receipts", written)
+    else:
+        cur.execute(_insert_receipts_sql(rows, accepted_in(rows)), [recorder, now, *where])
+        checkpoint("receipts", written)
+        cur.execute(_insert_months_sql(rows, accepted_in("s")), [before, *where])
     checkpoint("months", written)
     return written
 
 
 def _move_paid_through(
     cur, rows: str, accepted: str, where: list, now, checkpoint, staged: tuple[int, int] | None
-) -> None:
+) -> int:
     """The enrolments first: the UPDATE locks each one until commit, so its person and itself
     stay as checked (decision 0015), and it moves only an enrolment that is still open, of the
     same person, and not paid since the rows were checked. One enrolment not moved and the
-    whole file rolls back."""
+    whole file rolls back. Returns how many rows are staged."""
     enrolments = VsiEnrolment._meta.db_table
     active, suspended, stopped = VsiStatus.ACTIVE, VsiStatus.SUSPENDED, VsiStatus.STOPPED
     last = add_months_sql("from_month", "months - 1")
@@ -125,43 +131,62 @@ def _move_paid_through(
             _("Some participants paid since the file was checked; upload the file again.")
         )
     checkpoint("paid_through", n_staged)
+    return n_staged
+
+
+_RECEIPT_COLUMNS = (
+    "number, scheme, person_id, vsi_enrolment_id, paid_on, from_month, months, members, "
+    "income, gross, support, amount, collector_id, organisation_id, source, recorded_by_id, "
+    "created_at"
+)
+#: the receipt's columns from a staged row (then the recorder and the time as parameters)
+_RECEIPT_VALUES = (
+    f"number, '{Scheme.VSI}', person_id, enrolment_id, paid_on, from_month, months, 1, "
+    f"income, gross, support, amount, collector_id, organisation_id, '{IMPORT_SOURCE}', %s, %s"
+)
+_MONTH_COLUMNS = "person_id, enrolment_id, receipt_id, month, income, gross, support"
+
+
+def _month_values(receipt_id: str) -> str:
+    """A month's columns from the staged row `s` and month `n.i` of its period, split as
+    split_total does."""
+    month = add_months_sql("s.from_month", "n.i")
+    gross = split_sql("s.gross", "s.months", "n.i")
+    support = split_sql("s.support", "s.supported_months", "n.i", capped=True)
+    return f"s.person_id, s.enrolment_id, {receipt_id}, {month}, s.income, {gross}, {support}"
+
+
+def _insert_receipts_and_months_sql(rows: str, accepted: str) -> str:
+    """PostgreSQL: the receipts and their months in one statement that reads the staged rows
+    once. Each row takes its receipt's id from the receipts' sequence first, so the months
+    need no join back to the receipts; the months are generated per receipt."""
+    receipts = Receipt._meta.db_table
+    return (
+        f"WITH s AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence('{receipts}', 'id')) "
+        f"AS receipt_id, * FROM {rows} WHERE {accepted}), "
+        f"r AS (INSERT INTO {receipts} (id, {_RECEIPT_COLUMNS}) "
+        f"SELECT receipt_id, {_RECEIPT_VALUES} FROM s) "
+        f"INSERT INTO {ContributionMonth._meta.db_table} ({_MONTH_COLUMNS}) "
+        f"SELECT {_month_values('s.receipt_id')} "
+        "FROM s CROSS JOIN LATERAL generate_series(0, s.months - 1) n(i)"
+    )
 
 
 def _insert_receipts_sql(rows: str, accepted: str) -> str:
     return (
-        f"INSERT INTO {Receipt._meta.db_table} (number, scheme, person_id, vsi_enrolment_id, "
-        "paid_on, from_month, months, members, income, gross, support, amount, "
-        "collector_id, organisation_id, source, recorded_by_id, created_at) "
-        f"SELECT number, '{Scheme.VSI}', person_id, enrolment_id, paid_on, from_month, months, "
-        "1, income, gross, support, amount, collector_id, organisation_id, "
-        f"'{IMPORT_SOURCE}', %s, %s "
-        f"FROM {rows} WHERE {accepted}"
+        f"INSERT INTO {Receipt._meta.db_table} ({_RECEIPT_COLUMNS}) "
+        f"SELECT {_RECEIPT_VALUES} FROM {rows} WHERE {accepted}"
     )
 
 
 def _insert_months_sql(rows: str, accepted_s: str) -> str:
-    """One row per month paid (split as split_total does), from the staged row `s` and its new
-    receipt `r`: the new receipts are the ones numbered as the staged rows with ids above the
-    first parameter; the months are generated per receipt (not 60 x the file, filtered)."""
-    month = add_months_sql("s.from_month", "n.i")
-    gross = split_sql("s.gross", "s.months", "n.i")
-    support = split_sql("s.support", "s.supported_months", "n.i", capped=True)
-    postgres = connection.vendor == "postgresql"
+    """SQLite: one row per month paid from the staged row `s` and its new receipt `r`: the
+    receipts numbered as the staged rows with ids above the first parameter; the months are
+    generated per receipt (not 60 x the file, filtered)."""
     return (
-        (
-            ""
-            if postgres
-            else "WITH RECURSIVE nums(i) AS "
-            "(SELECT 0 UNION ALL SELECT i + 1 FROM nums WHERE i < 59) "
-        )
-        + f"INSERT INTO {ContributionMonth._meta.db_table} (person_id, enrolment_id, receipt_id, "
-        "month, income, gross, support) "
-        f"SELECT s.person_id, s.enrolment_id, r.id, {month}, s.income, {gross}, {support} "
-        + f"FROM {rows} s JOIN {Receipt._meta.db_table} r ON r.number = s.number AND r.id > %s "
-        + (
-            "CROSS JOIN LATERAL generate_series(0, s.months - 1) n(i) "
-            if postgres
-            else "JOIN nums n ON n.i < s.months "
-        )
-        + f"WHERE {accepted_s}"
+        "WITH RECURSIVE nums(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM nums WHERE i < 59) "
+        f"INSERT INTO {ContributionMonth._meta.db_table} ({_MONTH_COLUMNS}) "
+        f"SELECT {_month_values('r.id')} "
+        f"FROM {rows} s JOIN {Receipt._meta.db_table} r ON r.number = s.number AND r.id > %s "
+        f"JOIN nums n ON n.i < s.months WHERE {accepted_s}"
     )
