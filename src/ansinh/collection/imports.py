@@ -409,14 +409,17 @@ class _Verdict:
 
 
 def _dicts(queryset, *names) -> Iterator[dict]:
-    """A queryset's rows as dicts of `names` (as .values() gives them, at half the cost)."""
-    for row in queryset.values_list(*names):
+    """A queryset's rows as dicts of `names` (as .values() gives them, at half the cost), in
+    no particular order (a lookup's rows are keyed, not listed: no sort, as by the persons'
+    names)."""
+    for row in queryset.order_by().values_list(*names):
         yield dict(zip(names, row, strict=True))
 
 
 class _Validator:
     def __init__(self, batch: ReceiptImport, user):
         self.batch = batch
+        self.batch_id = batch.pk
         self.user = user
         self.scope = scope_for(user)
         self.table = current_table()
@@ -624,7 +627,7 @@ class _Validator:
         """One row's verdict: the checks in the order a clerk reads the row (the first that
         fails rejects it), then the amount against the quote."""
         number, code = r["so_bien_lai"], r["ma_so_bhxh"]
-        row = _Verdict(self.batch.pk, line, number[:40], code[:20])
+        row = _Verdict(self.batch_id, line, number[:40], code[:20])
         try:
             self._check_number(number)
             person = persons.get(code)
