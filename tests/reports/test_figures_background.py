@@ -187,3 +187,40 @@ def test_the_on_time_share_is_served_kept_and_refreshed_once(users, queued, monk
     run_queued(queued)
     assert queries._cached_on_time(manager, month)[0]["paid"] == 2
     assert len(computed) == 2
+
+
+def _parallel_workers_setting() -> str | None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SHOW max_parallel_workers_per_gather")
+        return cur.fetchone()[0]
+
+
+def test_background_refreshes_take_one_core_for_their_transaction_only(monkeypatch, office, users):
+    """Decision 0030: the refresh tasks' queries run without parallel workers (on
+    PostgreSQL), and the setting ends with their transaction."""
+    from ansinh.reports import queries, tasks
+
+    before = _parallel_workers_setting()
+    seen = {}
+
+    def compute(*args, **kwargs):
+        seen["figures"] = _parallel_workers_setting()
+        return {}
+
+    def on_time_rows(*args, **kwargs):
+        seen["on_time"] = _parallel_workers_setting()
+        return []
+
+    monkeypatch.setattr(figures, "compute", compute)
+    monkeypatch.setattr(queries, "on_time_rows", on_time_rows)
+    tasks.refresh_figures_task.call(THIS.isoformat(), None, timezone.now().isoformat())
+    tasks.refresh_on_time_task.call(users["manager"].pk, f"{THIS:%Y-%m}")
+    expected = "0" if before is not None else None
+    assert seen == {"figures": expected, "on_time": expected}
+    assert _parallel_workers_setting() == before
+    if before is not None:
+        assert before != "0"  # the server's own setting allows parallel workers
