@@ -51,6 +51,9 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
 elif not DEBUG:
     SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
+# The HI cards' person index carries the columns the figures count on PostgreSQL (decision
+# 0030); SQLite keeps the index on its key column alone, as intended.
+SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "models.W040"]
 if os.environ.get("ANSINH_PROXY_SSL_HEADER") == "1":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True

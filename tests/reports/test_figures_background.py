@@ -189,14 +189,37 @@ def test_the_on_time_share_is_served_kept_and_refreshed_once(users, queued, monk
     assert len(computed) == 2
 
 
-def _parallel_workers_setting() -> str | None:
+def _setting(name="max_parallel_workers_per_gather") -> str | None:
     from django.db import connection
 
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cur:
-        cur.execute("SHOW max_parallel_workers_per_gather")
+        cur.execute("SELECT current_setting(%s)", [name])
         return cur.fetchone()[0]
+
+
+_parallel_workers_setting = _setting
+
+
+def test_an_areas_figures_read_its_rows_at_the_cost_of_cached_pages(monkeypatch, office):
+    """Decision 0030: an area's figures are computed with random_page_cost 1.1 (PostgreSQL),
+    the country's with the server's own; the setting ends with the computation."""
+    before = _setting("random_page_cost")
+    seen = []
+    hi_counts = figures._hi_counts
+
+    def recording(*args, **kwargs):
+        seen.append(_setting("random_page_cost"))
+        return hi_counts(*args, **kwargs)
+
+    monkeypatch.setattr(figures, "_hi_counts", recording)
+    figures.compute(THIS, [HOA_LONG])
+    figures.compute(THIS, None)
+    assert seen == (["1.1", before] if before is not None else [None, None])
+    assert _setting("random_page_cost") == before
+    if before is not None:
+        assert before != "1.1"
 
 
 def test_background_refreshes_take_one_core_for_their_transaction_only(monkeypatch, office, users):

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from django_tasks import task
 
-from ansinh.common.one_core import one_core
+from ansinh.common.pg_settings import one_core
 
 
 @task()
