@@ -369,3 +369,21 @@ def test_the_support_cap_counts_the_file_s_own_earlier_rows(office, users, monke
     batch = run(users["postmgr"], data)
     assert batch.status == ImportStatus.DONE, errors(batch)
     assert ContributionMonth.objects.filter(person=e.person, support__gt=0).count() == 120
+
+
+@pytest.mark.parametrize("enrolled", ["older", "newer"])
+def test_a_code_two_records_share_is_booked_to_the_one_enrolled(office, users, enrolled):
+    """Likely duplicates (the registry warns, does not forbid): a row's code matching two
+    persons is booked to the one with an open enrolment, whichever was read first."""
+    from tests.factories import make_person
+
+    e = enrol(office, "Nguyễn Văn Trùng", paid_through=date(2026, 10, 1))
+    twin = make_person(
+        office, "Nguyễn Văn Trùng", collector=e.person.collector, si_code=e.person.si_code
+    )
+    if enrolled == "newer":  # the newer record is the enrolled one
+        e.person, twin = twin, e.person
+        type(e).objects.filter(pk=e.pk).update(person=e.person)
+    batch = run(users["postmgr"], csv_bytes([row("BL-T", e)]))
+    assert batch.status == ImportStatus.DONE, errors(batch)
+    assert Receipt.objects.get(number="BL-T").person_id == e.person.pk

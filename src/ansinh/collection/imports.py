@@ -472,9 +472,11 @@ class _Validator:
             r["_mode"] = _text(r.get("phuong_thuc"))
         codes = {r["ma_so_bhxh"] for _l, r in rows}
         numbers = {r["so_bien_lai"] for _l, r in rows}
-        persons, outside = self._persons(codes)
+        persons, outside, shared = self._persons(codes)
         # sets, not lists: Django walks a list given to a lookup value by value
-        person_ids = frozenset(p["id"] for p in persons.values())
+        person_ids = frozenset(p["id"] for p in persons.values()).union(
+            p["id"] for candidates in shared.values() for p in candidates
+        )
         enrolments = {
             e["person_id"]: e
             for e in _dicts(
@@ -500,6 +502,10 @@ class _Validator:
                 "months",
             )
         }
+        for code, candidates in shared.items():
+            # A code two records share (likely duplicates, which the registry warns of): the
+            # one with an open enrolment, else the newest, as the public look-up chooses.
+            persons[code] = max(candidates, key=lambda p: (p["id"] in enrolments, p["id"]))
         groups: dict[int, list] = {}
         for m in _dicts(
             SupportMembership.objects.filter(person_id__anyof=person_ids),
@@ -536,6 +542,9 @@ class _Validator:
         return [self._row(line, r, *args, used) for line, r in rows]
 
     def _persons(self, codes):
+        """The persons of `codes` (SI codes and CCCDs) in the user's area, by code; the codes
+        of persons outside it; and the codes more than one person in it holds, with all of
+        them (lookup() chooses among them once it knows their enrolments)."""
         si = [c for c in codes if len(c) == 10 and c.isdigit()]
         ids = [c for c in codes if len(c) == 12 and c.isdigit()]
         qs = Person.objects.restrict(self.user)
@@ -544,22 +553,25 @@ class _Validator:
             if not ids
             else qs.filter(Q(si_code__anyof=frozenset(si)) | Q(cccd__anyof=frozenset(ids)))
         )
-        out = {}
+        out: dict[str, dict] = {}
+        shared: dict[str, list[dict]] = {}  # a code more than one person holds: all of them
         # the person's row alone; province and organisation from the maps read once
         province_of, organisation_of = self.province_of, self.organisation_of
         for p in _dicts(qs, "id", "si_code", "cccd", "commune_id", "collector_id"):
             p["province_id"] = province_of.get(p["commune_id"])
             p["organisation_id"] = organisation_of.get(p["collector_id"])
-            out[p["si_code"]] = p
-            if p["cccd"]:
-                out[p["cccd"]] = p
+            for code in (p["si_code"], p["cccd"]):
+                if code in out:
+                    shared.setdefault(code, [out[code]]).append(p)
+                elif code:
+                    out[code] = p
         outside = set()
         missing = [c for c in si + ids if c not in out]
         if missing and not self.scope.unrestricted:
             found = Person.objects.filter(Q(si_code__in=missing) | Q(cccd__in=missing))
             for s, c in found.values_list("si_code", "cccd"):
                 outside.update({s, c})
-        return out, outside
+        return out, outside, shared
 
     def _cap_can_bind(self, rows, persons, enrolments) -> set[int]:
         """The persons of a batch for whom the 120-month cap on supported months can bind.
@@ -811,10 +823,10 @@ class _Validator:
         """What the payment costs (once per distinct case); the amount paid must equal it."""
         paid_on, months, amount = r["_paid_on"], r["_months"], r["_amount"]
         groups_on = _groups_on(groups.get(person["id"]), paid_on)
-        key = (
+        key = (  # the day paid, not its month: as exact, cheaper to hash; a file has few days
             enrolment["income"],
             groups_on,
-            self._month_of(paid_on),
+            paid_on,
             months,
             person["province_id"],
             used.get(person["id"], 0),

@@ -45,6 +45,6 @@ def index_reads_at_cache_cost():
 
     One office's figures at national scale: its 128,000 people's HI cards read through
     `hi_person_counts` in 0.4 s, where the default cost chose to scan the country's 10 million
-    cards (3.8 s on one core) for some offices and not for others of the same size.
+    cards (3.8-4.9 s on one core) for some offices and not for others of the same size.
     """
     return transaction_settings(random_page_cost="1.1")
