@@ -21,8 +21,9 @@ def transaction_settings(**values: str) -> Iterator[None]:
     with transaction.atomic(), connection.cursor() as cur:
         before = {}
         for name, value in values.items():
-            cur.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
+            cur.execute("SELECT current_setting(%s)", [name])
             before[name] = cur.fetchone()[0]
+            cur.execute("SELECT set_config(%s, %s, true)", [name, value])
         yield
         for name, value in before.items():
             cur.execute("SELECT set_config(%s, %s, true)", [name, value])
