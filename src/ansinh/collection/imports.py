@@ -61,7 +61,7 @@ from ansinh.common.rule_errors import (
     quote_error,
 )
 from ansinh.common.text import add_months
-from ansinh.enrolment.ledger import WriteConflict, first_new_receipt, write_staged_vsi_receipts
+from ansinh.enrolment.ledger import WriteConflict, write_staged_vsi_receipts
 from ansinh.enrolment.models import Receipt, VsiEnrolment, VsiStatus
 from ansinh.enrolment.services import ModeError, next_unpaid_month, receipt_mode
 from ansinh.parameters.table import current_table
@@ -1140,9 +1140,7 @@ def _mark_done(batch, done: dict | None) -> None:
 # -- receipts: phase 2 -------------------------------------------------------------------------
 
 
-def _write_lines(
-    cur, batch: ReceiptImport, user, before: int, now, lines: tuple[int, int], staged=None
-) -> int:
+def _write_lines(cur, batch: ReceiptImport, user, now, lines: tuple[int, int], staged=None) -> int:
     """Receipts, their months and paid_through from the accepted staging rows of lines lo..hi
     (`staged`: how many rows and enrolments they are, if known), through the ledger's write
     path (enrolment.ledger)."""
@@ -1160,7 +1158,6 @@ def _write_lines(
         rows,
         accepted_in,
         [batch.pk, *lines],
-        before=before,
         now=now,
         recorder=user.pk if user and user.pk else None,
         checkpoint=lambda stage, done: checkpoint(stage, done),  # tests replace checkpoint
@@ -1192,8 +1189,7 @@ def write_accepted(batch: ReceiptImport, user, done: dict | None = None) -> int:
     """Phase 2 in one go, after the whole file is validated (SQLite, or in a caller's
     transaction): receipts, months, paid_through and visits from the staging rows, set-based."""
     with connection.cursor() as cur:
-        before = first_new_receipt(cur)
-        written = _write_lines(cur, batch, user, before, timezone.now(), (0, 2**31 - 1))
+        written = _write_lines(cur, batch, user, timezone.now(), (0, 2**31 - 1))
     _write_end(batch, user, written, done)
     return written
 
@@ -1255,14 +1251,12 @@ class Writer(threading.Thread):
             with transaction.atomic():
                 with connection.cursor() as cur:
                     cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                    before, now = first_new_receipt(cur), timezone.now()
+                    now = timezone.now()
                     while (todo := self.todo.get()) != self.COMMIT:
                         if todo == self.ROLLBACK or self.stop.is_set():
                             raise _Abandon
                         lines, staged = todo
-                        self.written += _write_lines(
-                            cur, self.batch, self.user, before, now, lines, staged
-                        )
+                        self.written += _write_lines(cur, self.batch, self.user, now, lines, staged)
                 _write_end(self.batch, self.user, self.written, self.done)
         except _Abandon:
             pass

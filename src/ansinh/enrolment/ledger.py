@@ -53,9 +53,9 @@ def add_months_sql(date_sql: str, n_sql: str) -> str:
     return f"date({date_sql}, printf('%%+d months', {n_sql}))"
 
 
-def first_new_receipt(cur) -> int:
-    """The new receipts all get ids above the highest one visible now: the months' join on the
-    number then matches only receipts written by this import."""
+def _highest_receipt_id(cur) -> int:
+    """The new receipts all get ids above the highest one visible now: SQLite's months' join
+    on the number then matches only the receipts written by this call."""
     cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Receipt._meta.db_table}")
     return cur.fetchone()[0]
 
@@ -66,7 +66,6 @@ def write_staged_vsi_receipts(
     accepted_in: Callable[[str], str],
     where: list,
     *,
-    before: int,
     now,
     recorder: int | None,
     checkpoint: Callable[[str, int], None],
@@ -75,8 +74,7 @@ def write_staged_vsi_receipts(
     """Receipts, their months and paid_through from the staged rows `accepted_in(rows)`
     selects (with `where` as its parameters); returns the receipts written. `staged`: how
     many rows and distinct enrolments those are, when the caller knows (it staged them);
-    otherwise they are counted. `before`: the highest receipt id before the import
-    (`first_new_receipt`), by which SQLite's months find their new receipts.
+    otherwise they are counted.
 
     The staged table has the columns number, person_id, enrolment_id, paid_on, from_month,
     months, income, gross, support, supported_months, amount, collector_id, organisation_id.
@@ -88,6 +86,7 @@ def write_staged_vsi_receipts(
         )
         checkpoint("receipts", written)
     else:
+        before = _highest_receipt_id(cur)
         cur.execute(_insert_receipts_sql(rows, accepted_in(rows)), [recorder, now, *where])
         checkpoint("receipts", written)
         cur.execute(_insert_months_sql(rows, accepted_in("s")), [before, *where])
